@@ -1,0 +1,79 @@
+//! Render + compose throughput over the shipped templates and every locale, on one core, no
+//! I/O: `cargo bench --bench render`. The figure that matters is emails per second per core,
+//! which is 1 / (time per iteration).
+
+use std::path::PathBuf;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use mailroom::config::Settings;
+use mailroom::pipeline::{Overrides, Pipeline};
+
+fn pipeline() -> Pipeline {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let settings = Settings {
+        templates_dir: root.join("templates"),
+        locales_dir: root.join("locales"),
+        ..Settings::default()
+    };
+    Pipeline::load_strict(settings)
+        .expect("shipped templates load")
+        .0
+}
+
+fn sample(p: &Pipeline, template: &str) -> mailroom::event::Event {
+    let info = p.renderer().template(template).unwrap();
+    let body = std::fs::read(&info.samples[0]).unwrap();
+    mailroom::event::parse(body.trim_ascii(), p.parse_options()).unwrap()
+}
+
+fn render_and_compose(c: &mut Criterion) {
+    let p = pipeline();
+    let mut group = c.benchmark_group("render_compose");
+    group.throughput(Throughput::Elements(1));
+    for template in ["verify_email", "verify_email_by_code", "welcome_email"] {
+        let event = sample(&p, template);
+        for (index, locale) in p.catalog().locales().iter().enumerate() {
+            let overrides = Overrides {
+                template: Some(template),
+                locale: Some(index),
+            };
+            group.bench_with_input(
+                BenchmarkId::new(template, &locale.tag),
+                &overrides,
+                |b, o| {
+                    b.iter(|| {
+                        let prepared = p.prepare_event(&event, *o).unwrap();
+                        // The full MIME bytes, as a transport would write them.
+                        std::hint::black_box(prepared.message.formatted());
+                    })
+                },
+            );
+        }
+    }
+    group.finish();
+}
+
+/// The whole core from wire bytes, over the reference workload's mix when it is present.
+fn from_wire_bytes(c: &mut Criterion) {
+    let p = pipeline();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let events: Vec<u8> = std::fs::read(root.join("examples/events.jsonl")).unwrap();
+    let lines: Vec<&[u8]> = events
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut group = c.benchmark_group("wire");
+    group.throughput(Throughput::Elements(lines.len() as u64));
+    group.bench_function("examples", |b| {
+        b.iter(|| {
+            for line in &lines {
+                let prepared = p.prepare(line).unwrap();
+                std::hint::black_box(prepared.message.formatted());
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, render_and_compose, from_wire_bytes);
+criterion_main!(benches);

@@ -1,0 +1,13 @@
+## verify_email: the verification link sent after sign-up.
+
+# $client (String) - the application's name.
+verify-email-subject = Confirma tu dirección de correo electrónico en { $client }
+# Preview text that mail clients show next to the subject.
+verify-email-preheader = Un clic y tu cuenta de { $client } estará lista.
+verify-email-heading = Confirma tu dirección de correo electrónico
+verify-email-intro = ¡Gracias por registrarte en { $client }! Confirma que esta es tu dirección de correo electrónico para que podamos terminar de configurar tu cuenta.
+# The button's label.
+verify-email-action = Confirmar mi correo electrónico
+# $duration (String) - a localized duration built from duration-*, e.g. "24 horas".
+verify-email-expiry = Este enlace caduca en { $duration }.
+verify-email-ignore = Si no te has registrado en { $client }, puedes ignorar este correo sin problema. No se creará ninguna cuenta.

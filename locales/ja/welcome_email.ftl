@@ -1,0 +1,11 @@
+## welcome_email: sent once the account exists (or once the address is verified).
+
+# $client (String) - the application's name.
+welcome-subject = { $client }へようこそ！
+welcome-preheader = アカウントの準備が整いました。ご利用の始め方をご案内します。
+welcome-heading = { $client }へようこそ！
+welcome-intro = アカウントの準備が整いました。ご登録いただき、誠にありがとうございます。
+welcome-next = 必要な機能には、すべてワンクリックでアクセスできます。お好きなタイミングでさっそくお使いください。
+# The button's label.
+welcome-action = さっそく始める
+welcome-help = ご不明な点がございましたら、お気軽にサポートチームまでお問い合わせください。

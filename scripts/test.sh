@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: formatting, lints, every test.
+# Safe to run again and again; it installs and starts what the tests need first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup-test-env.sh
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --all-targets --locked 2>&1 | tee target/test-output.txt
+# The runner's summary, all binaries together, as the last lines.
+grep -E '^test result:' target/test-output.txt | awk '{p+=$4; f+=$6} END {printf "%d passed, %d failed\n", p, f}'

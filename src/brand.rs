@@ -1,0 +1,196 @@
+//! Per-application branding, taken from `client_metadata` with the configured defaults behind it.
+//!
+//! `client_metadata` is trusted (an admin writes it), but a typo there must not break every
+//! email of an application, and a colour goes into a `style` attribute. So each value is
+//! checked here and an unusable one is replaced by the default, with a note for the log.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::config::BrandDefaults;
+use crate::event::{Client, check_link, parse_address};
+
+/// What the layout needs to brand an email. Serialized into the template context as `brand`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Brand {
+    /// The application's name: `client.name`, or the configured product name.
+    pub name: String,
+    /// `#rrggbb` or `#rgb`.
+    pub color: String,
+    /// Text colour that stays readable on `color` (buttons).
+    pub on_color: &'static str,
+    pub logo_url: Option<String>,
+    pub home_page_url: Option<String>,
+    pub support_email: Option<String>,
+    /// The `From` display name to use instead of the configured one, when the client sets one.
+    pub sender_name: Option<String>,
+}
+
+impl Brand {
+    /// Builds the brand of `client` (if any). `notes` receives one line per value that was set
+    /// but unusable, for the log.
+    pub fn resolve(
+        client: Option<&Client>,
+        defaults: &BrandDefaults,
+        fallback_name: &str,
+        allow_http: bool,
+        notes: &mut Vec<String>,
+    ) -> Brand {
+        let empty = Map::new();
+        let meta = client.map_or(&empty, |c| &c.client_metadata);
+        let client_name = client.and_then(|c| c.name.clone());
+
+        let color = match text(meta, "brand_color") {
+            Some(c) if is_hex_color(c) => c.to_owned(),
+            Some(c) => {
+                notes.push(format!(
+                    "client_metadata.brand_color: `{c}` is not a #rgb or #rrggbb colour; using {}",
+                    defaults.color
+                ));
+                defaults.color.clone()
+            }
+            None => defaults.color.clone(),
+        };
+        let link =
+            |key: &str, default: &Option<String>, notes: &mut Vec<String>| match text(meta, key) {
+                Some(raw) => match check_link(raw, allow_http) {
+                    Ok(url) => Some(url),
+                    Err(reason) => {
+                        notes.push(format!(
+                            "client_metadata.{key}: {reason}; using the default"
+                        ));
+                        default.clone()
+                    }
+                },
+                None => default.clone(),
+            };
+        let logo_url = link("logo_url", &defaults.logo_url, notes);
+        let home_page_url = link("home_page_url", &defaults.home_page_url, notes);
+        let support_email = match text(meta, "support_email") {
+            Some(raw) => match parse_address(raw.trim()) {
+                Some(a) => Some(a.to_string()),
+                None => {
+                    notes.push(format!(
+                        "client_metadata.support_email: `{raw}` is not an email address; using the default"
+                    ));
+                    defaults.support_email.clone()
+                }
+            },
+            None => defaults.support_email.clone(),
+        };
+        let sender_name = text(meta, "sender_name")
+            .map(str::to_owned)
+            .or_else(|| client_name.clone());
+        let name = client_name
+            .or_else(|| defaults.name.clone())
+            .unwrap_or_else(|| fallback_name.to_owned());
+        Brand {
+            on_color: readable_on(&color),
+            name,
+            color,
+            logo_url,
+            home_page_url,
+            support_email,
+            sender_name,
+        }
+    }
+}
+
+fn text<'a>(meta: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    meta.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+}
+
+fn is_hex_color(c: &str) -> bool {
+    let Some(hex) = c.strip_prefix('#') else {
+        return false;
+    };
+    (hex.len() == 3 || hex.len() == 6) && hex.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// White or near-black, whichever contrasts more with `color` (WCAG relative luminance).
+fn readable_on(color: &str) -> &'static str {
+    let hex = color.trim_start_matches('#');
+    let channel = |i: usize| -> f64 {
+        let v = if hex.len() == 3 {
+            let d = u8::from_str_radix(&hex[i..i + 1], 16).unwrap_or(0);
+            d * 17
+        } else {
+            u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap_or(0)
+        };
+        let c = f64::from(v) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let l = 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+    // Contrast with white is 1.05/(l+0.05); with #111827 (l≈0.012) it is (l+0.05)/0.062.
+    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.062 {
+        "#ffffff"
+    } else {
+        "#111827"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn client(meta: Value) -> Client {
+        Client {
+            client_id: Some("c1".into()),
+            name: Some("Acme Notes".into()),
+            client_metadata: meta.as_object().unwrap().clone(),
+        }
+    }
+
+    #[test]
+    fn client_metadata_brands_the_email() {
+        let c = client(json!({
+            "brand_color": "#ffcc00", "logo_url": "https://cdn.acme.test/l.png",
+            "home_page_url": "https://notes.acme.test", "support_email": "help@acme.test"
+        }));
+        let mut notes = vec![];
+        let b = Brand::resolve(Some(&c), &BrandDefaults::default(), "X", false, &mut notes);
+        assert_eq!(b.name, "Acme Notes");
+        assert_eq!(b.color, "#ffcc00");
+        assert_eq!(b.on_color, "#111827", "dark text on yellow");
+        assert_eq!(b.support_email.as_deref(), Some("help@acme.test"));
+        assert_eq!(b.sender_name.as_deref(), Some("Acme Notes"));
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn unusable_values_fall_back_to_defaults_with_a_note() {
+        let c = client(json!({
+            "brand_color": "red;background:url(https://evil.test)",
+            "logo_url": "javascript:alert(1)", "support_email": "nope", "home_page_url": 5
+        }));
+        let mut notes = vec![];
+        let d = BrandDefaults::default();
+        let b = Brand::resolve(Some(&c), &d, "X", false, &mut notes);
+        assert_eq!(b.color, d.color);
+        assert_eq!(b.on_color, "#ffffff");
+        assert_eq!(b.logo_url, None);
+        assert_eq!(b.support_email, None);
+        assert_eq!(notes.len(), 3, "{notes:?}");
+    }
+
+    #[test]
+    fn no_client_means_default_branding() {
+        let mut notes = vec![];
+        let b = Brand::resolve(
+            None,
+            &BrandDefaults::default(),
+            "Mailroom",
+            false,
+            &mut notes,
+        );
+        assert_eq!(b.name, "Mailroom");
+        assert_eq!(b.sender_name, None);
+    }
+}

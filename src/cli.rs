@@ -1,0 +1,102 @@
+//! The command line (clap derive). Help texts come from the doc comments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// mailroom: localized transactional emails from user events.
+///
+/// Configuration comes from a TOML file (--config, MAILROOM_CONFIG, or ./mailroom.toml when it
+/// exists) and MAILROOM_* environment variables, which win over the file.
+#[derive(Debug, Parser)]
+#[command(name = "mailroom", version, propagate_version = true, after_help = env_help())]
+pub struct Cli {
+    /// Configuration file (TOML).
+    #[arg(long, global = true, env = "MAILROOM_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+fn env_help() -> String {
+    let mut s = String::from("Environment:\n");
+    for (key, what) in crate::config::ENV_KEYS {
+        s.push_str(&format!("  {key:<28} {what}\n"));
+    }
+    s.push_str("  MAILROOM_LOG_FORMAT          `json` for JSON logs (default: text)\n");
+    s.push_str("  RUST_LOG                     log filter, e.g. `mailroom=debug` (default: info)");
+    s
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Process events: from a newline-delimited JSON file into an outbox folder (embedded mode).
+    Run(RunArgs),
+    /// Show exactly what would be sent for an event, or for a template's sample in a locale.
+    Preview(PreviewArgs),
+    /// Load every template and catalog, render every template × locale × sample, report problems.
+    ///
+    /// Exit status: 0 clean (or warnings only), 1 on errors, 2 when the check could not run.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Newline-delimited JSON events to process (`-` for standard input).
+    #[arg(long, value_name = "FILE", requires = "outbox")]
+    pub events: Option<PathBuf>,
+
+    /// Folder that receives one .eml per email, and rejected.jsonl for lines that were refused.
+    #[arg(long, value_name = "DIR", requires = "events")]
+    pub outbox: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PreviewFormat {
+    /// Headers of interest, subject and the text part.
+    Text,
+    /// The HTML part, CSS inlined.
+    Html,
+    /// The exact RFC 5322 message that would be sent.
+    Eml,
+    /// Subject, HTML, text, locale and the negotiation step, as JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// Template to preview with its own sample data (instead of --event).
+    #[arg(
+        value_name = "TEMPLATE",
+        conflicts_with = "event",
+        required_unless_present = "event"
+    )]
+    pub template: Option<String>,
+
+    /// Locale for TEMPLATE (negotiated like a user's `lang`: `fr-CA` shows `fr`).
+    #[arg(long, value_name = "LANG", requires = "template")]
+    pub locale: Option<String>,
+
+    /// Sample of TEMPLATE to use: a file name in templates/<TEMPLATE>/samples/ (default: the first).
+    #[arg(long, value_name = "NAME", requires = "template")]
+    pub sample: Option<String>,
+
+    /// An event (JSON) to preview exactly as the worker would process it (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub event: Option<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = PreviewFormat::Text)]
+    pub format: PreviewFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Templates folder (default: from configuration, else ./templates).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+
+    /// Locales folder (default: from configuration, else ./locales).
+    #[arg(long, value_name = "DIR")]
+    pub locales: Option<PathBuf>,
+}

@@ -1,0 +1,24 @@
+//! mailroom turns user lifecycle events into localized, branded transactional emails.
+//!
+//! # Layout
+//!
+//! The core is pure (no I/O after start-up): [`event`] → [`pipeline`] (routing) →
+//! [`brand`] → [`locale`] → [`render`] (Tera + [`i18n`]) → [`compose`]. Adapters sit at the
+//! edges: [`outbox`] (files, for the embedded mode); the commands live in [`cmd`].
+//!
+//! - [`cli`]: command-line definitions.
+//! - [`config`]: settings from defaults, the TOML file and `MAILROOM_*` variables.
+//! - [`diagnostic`]: problems found while loading, with file and line.
+
+pub mod brand;
+pub mod cli;
+pub mod cmd;
+pub mod compose;
+pub mod config;
+pub mod diagnostic;
+pub mod event;
+pub mod i18n;
+pub mod locale;
+pub mod outbox;
+pub mod pipeline;
+pub mod render;

@@ -1,0 +1,752 @@
+//! Templates: loading `templates/`, the `t()` translation function, and rendering one email.
+//!
+//! Everything expensive happens in [`Renderer::load`], once: template parsing, bundle building,
+//! CSS inliner set-up. [`Renderer::render`] is pure (no I/O) and returns a [`RenderedEmail`]:
+//! subject, inlined HTML and text.
+//!
+//! Escaping: `body.html` and layouts ending in `.html` are autoescaped by Tera; no value from an
+//! event is ever marked safe. `t()` in an HTML template escapes the catalog's literal text (a
+//! Fluent transform), escapes each string argument and wraps it in `<bdi>` so a left-to-right
+//! name reads correctly inside right-to-left text; only then is its output marked safe.
+//! Subjects and text parts (`.txt`) are not escaped and get no markup.
+//!
+//! Template folder layout: `templates/<name>/{subject.txt, body.html, body.txt?, template.toml?,
+//! samples/*.json}`, shared layouts in `templates/layouts/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use fluent_bundle::{FluentArgs, FluentValue};
+use serde::{Deserialize, Serialize};
+use tera::{Context, Function, Kwargs, State, Tera, TeraResult, Value};
+
+use crate::brand::Brand;
+use crate::diagnostic::{Diagnostic, line_of};
+use crate::event::{Data, User};
+use crate::i18n::{Catalog, I18nError, Markup};
+
+/// Files every template folder must have.
+pub const REQUIRED_FILES: &[&str] = &["subject.txt", "body.html"];
+/// Fields of `data` a template can declare as required in `template.toml`.
+pub const KNOWN_DATA_FIELDS: &[&str] = &["url", "code", "ttl_seconds"];
+/// Longest subject kept; longer ones are cut (mail clients show ~80 characters anyway).
+pub const MAX_SUBJECT_CHARS: usize = 250;
+
+/// `template.toml`: what a template needs from an event.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Fields of `data` without which the template cannot render (`url`, `code`, `ttl_seconds`).
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// One line for people browsing templates.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// One template folder.
+#[derive(Debug, Clone)]
+pub struct TemplateInfo {
+    pub name: String,
+    pub dir: PathBuf,
+    pub has_text: bool,
+    pub manifest: Manifest,
+    /// `samples/*.json`, sorted: events for `preview` and `check`.
+    pub samples: Vec<PathBuf>,
+}
+
+/// A message id a template file names in `t(id="…")`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageUse {
+    pub file: PathBuf,
+    pub line: usize,
+    /// `None` when the id is computed (`t(id=x)`) and cannot be checked statically.
+    pub id: Option<String>,
+}
+
+/// The output of rendering: what `compose` turns into a MIME message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RenderedEmail {
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+    /// Canonical tag of the locale the email is written in.
+    pub locale: String,
+    pub dir: &'static str,
+}
+
+/// What to render.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderRequest<'a> {
+    pub template: &'a str,
+    /// Index into the catalog's locales.
+    pub locale: usize,
+    pub user: &'a User,
+    pub client_id: Option<&'a str>,
+    pub brand: &'a Brand,
+    pub data: &'a Data,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RenderError {
+    #[error(
+        "unknown template `{name}` (known: {known})",
+        known = .known.join(", ")
+    )]
+    UnknownTemplate { name: String, known: Vec<String> },
+    /// A Tera error, prefixed with the template file (and line, when Tera knows it).
+    #[error("{message}")]
+    Template { message: String },
+    #[error("{0}")]
+    I18n(#[from] I18nError),
+    #[error("{template}: the subject rendered empty")]
+    EmptySubject { template: String },
+    #[error("{template}: CSS inlining failed: {message}")]
+    Css { template: String, message: String },
+}
+
+/// Loaded templates plus everything needed to render them.
+pub struct Renderer {
+    tera: Tera,
+    catalog: Arc<Catalog>,
+    inliner: css_inline::CSSInliner<'static>,
+    templates: BTreeMap<String, TemplateInfo>,
+    usage: Vec<MessageUse>,
+}
+
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Renderer")
+            .field("templates", &self.templates.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// The `t(id="…", name=…)` function.
+struct Translate {
+    catalog: Arc<Catalog>,
+}
+
+impl Function<TeraResult<String>> for Translate {
+    fn call(&self, kwargs: Kwargs, state: &State) -> TeraResult<String> {
+        let id: &str = kwargs.must_get("id")?;
+        let lang: String = state
+            .get("lang")?
+            .ok_or_else(|| tera::Error::message("t(): `lang` is not set in the context"))?;
+        let locale = self
+            .catalog
+            .index_of(&lang)
+            .ok_or_else(|| tera::Error::message(format!("t(): `{lang}` is not a loaded locale")))?;
+        let html = state.autoescaping_enabled();
+        let mut args = FluentArgs::with_capacity(kwargs.iter().count());
+        for (key, value) in kwargs.iter() {
+            let Some(name) = key.as_str() else { continue };
+            if name == "id" {
+                continue;
+            }
+            args.set(name.to_owned(), fluent_arg(name, value, html, state)?);
+        }
+        let markup = if html { Markup::Html } else { Markup::Text };
+        let formatted = self
+            .catalog
+            .format(locale, id, Some(&args), markup)
+            .map_err(|e| tera::Error::message(e.to_string()))?;
+        if formatted.fell_back {
+            tracing::debug!(message = id, locale = %lang, "message missing; used the source locale");
+        }
+        Ok(formatted.text)
+    }
+
+    /// The output is safe only because `call` escaped both the catalog text (HTML bundle) and
+    /// every argument that was not already safe.
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+fn fluent_arg(
+    name: &str,
+    value: &Value,
+    html: bool,
+    state: &State,
+) -> TeraResult<FluentValue<'static>> {
+    if let Some(s) = value.as_str() {
+        if !html {
+            return Ok(FluentValue::from(s.to_owned()));
+        }
+        let inner = if value.is_safe() {
+            s.to_owned()
+        } else {
+            state.escape(s)?
+        };
+        // <bdi> isolates the argument's direction: "مرحبًا Ana!" keeps its punctuation in place.
+        return Ok(FluentValue::from(format!("<bdi>{inner}</bdi>")));
+    }
+    if let Some(n) = value.as_i64() {
+        return Ok(FluentValue::from(n));
+    }
+    if let Some(n) = value.as_f64() {
+        return Ok(FluentValue::from(n));
+    }
+    Err(tera::Error::message(format!(
+        "t(): argument `{name}` must be a string or a number, not {}",
+        value.name()
+    )))
+}
+
+/// Lists the template folders under `dir` without parsing anything.
+fn discover(dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<(String, PathBuf)>, Vec<PathBuf>) {
+    let mut templates = Vec::new();
+    let mut layouts = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                dir.to_path_buf(),
+                None,
+                format!("cannot read the templates folder: {e}"),
+            ));
+            return (templates, layouts);
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !path.is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == "layouts" {
+            layouts = files_in(&path, &["html", "txt"]);
+        } else if name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            templates.push((name, path));
+        } else {
+            diags.push(Diagnostic::warning(
+                path,
+                None,
+                format!(
+                    "`{name}` is not a template name (lowercase letters, digits and `_`); skipped"
+                ),
+            ));
+        }
+    }
+    templates.sort();
+    (templates, layouts)
+}
+
+fn files_in(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.is_file()
+                        && p.extension()
+                            .and_then(|x| x.to_str())
+                            .is_some_and(|x| extensions.contains(&x))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+impl Renderer {
+    /// Loads every template under `dir`. All problems are returned; the renderer is `None`
+    /// when the templates cannot be compiled together.
+    pub fn load(dir: &Path, catalog: Arc<Catalog>) -> (Option<Renderer>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let (found, layouts) = discover(dir, &mut diags);
+
+        // (Tera name, path, source) of every file to compile.
+        let mut sources: Vec<(String, PathBuf, String)> = Vec::new();
+        let mut read = |tera_name: String, path: &Path, diags: &mut Vec<Diagnostic>| {
+            match std::fs::read_to_string(path) {
+                Ok(s) => sources.push((tera_name, path.to_path_buf(), s)),
+                Err(e) => diags.push(Diagnostic::error(
+                    path.to_path_buf(),
+                    None,
+                    format!("cannot read: {e}"),
+                )),
+            }
+        };
+        for path in &layouts {
+            let file = path.file_name().unwrap_or_default().to_string_lossy();
+            read(format!("layouts/{file}"), path, &mut diags);
+        }
+        let mut templates = BTreeMap::new();
+        for (name, tdir) in found {
+            let mut complete = true;
+            for file in REQUIRED_FILES {
+                let p = tdir.join(file);
+                if p.is_file() {
+                    read(format!("{name}/{file}"), &p, &mut diags);
+                } else {
+                    complete = false;
+                    diags.push(Diagnostic::error(
+                        p,
+                        None,
+                        format!("template `{name}` has no {file}"),
+                    ));
+                }
+            }
+            let text = tdir.join("body.txt");
+            let has_text = text.is_file();
+            if has_text {
+                read(format!("{name}/body.txt"), &text, &mut diags);
+            }
+            let manifest = load_manifest(&tdir.join("template.toml"), &mut diags);
+            if complete {
+                templates.insert(
+                    name.clone(),
+                    TemplateInfo {
+                        samples: files_in(&tdir.join("samples"), &["json"]),
+                        name,
+                        dir: tdir,
+                        has_text,
+                        manifest,
+                    },
+                );
+            }
+        }
+
+        let mut usage = Vec::new();
+        for (_, path, src) in &sources {
+            usage.extend(scan_message_ids(path, src));
+        }
+
+        // Syntax first, one file at a time, so every broken file is reported with its line.
+        // Inheritance is resolved afterwards, when all files are compiled together.
+        let mut syntax_ok = true;
+        for (name, path, src) in &sources {
+            let mut probe = new_tera(catalog.clone());
+            if let Err(e) = probe.add_raw_template(name, src)
+                && let tera::ErrorKind::SyntaxError(report) = e.kind()
+            {
+                syntax_ok = false;
+                diags.push(Diagnostic::error(
+                    path.clone(),
+                    Some(report.span().start_line),
+                    format!("template syntax error: {}", report.message()),
+                ));
+            }
+        }
+        if !syntax_ok {
+            return (None, diags);
+        }
+        let mut tera = new_tera(catalog.clone());
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, _, s)| (n.as_str(), s.as_str())))
+        {
+            diags.push(Diagnostic::error(dir.to_path_buf(), None, one_line(&e)));
+            return (None, diags);
+        }
+        let inliner = css_inline::CSSInliner::options()
+            .load_remote_stylesheets(false)
+            .keep_at_rules(true)
+            .build();
+        (
+            Some(Renderer {
+                tera,
+                catalog,
+                inliner,
+                templates,
+                usage,
+            }),
+            diags,
+        )
+    }
+
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
+    }
+
+    pub fn templates(&self) -> &BTreeMap<String, TemplateInfo> {
+        &self.templates
+    }
+
+    pub fn template(&self, name: &str) -> Result<&TemplateInfo, RenderError> {
+        self.templates
+            .get(name)
+            .ok_or_else(|| RenderError::UnknownTemplate {
+                name: name.to_owned(),
+                known: self.templates.keys().cloned().collect(),
+            })
+    }
+
+    /// Message ids named in the template files, with where.
+    pub fn message_uses(&self) -> &[MessageUse] {
+        &self.usage
+    }
+
+    /// Renders one email. Pure: no I/O.
+    pub fn render(&self, req: &RenderRequest<'_>) -> Result<RenderedEmail, RenderError> {
+        let info = self.template(req.template)?;
+        let locale = self.catalog.locale(req.locale);
+        let ctx = self.context(req)?;
+        let name = req.template;
+
+        let subject = self.render_file(&format!("{name}/subject.txt"), &ctx)?;
+        let subject = one_line_subject(&subject);
+        if subject.is_empty() {
+            return Err(RenderError::EmptySubject {
+                template: name.to_owned(),
+            });
+        }
+        let raw_html = self.render_file(&format!("{name}/body.html"), &ctx)?;
+        let html = self
+            .inliner
+            .inline(&raw_html)
+            .map_err(|e| RenderError::Css {
+                template: name.to_owned(),
+                message: e.to_string(),
+            })?;
+        let text = if info.has_text {
+            tidy_text(&self.render_file(&format!("{name}/body.txt"), &ctx)?)
+        } else {
+            html_to_text(&html)
+        };
+        Ok(RenderedEmail {
+            subject,
+            html,
+            text,
+            locale: locale.tag.clone(),
+            dir: locale.dir.as_str(),
+        })
+    }
+
+    fn render_file(&self, name: &str, ctx: &Context) -> Result<String, RenderError> {
+        self.tera.render(name, ctx).map_err(|e| {
+            let message = one_line(&e);
+            // Syntax and rendering errors already start with `file:line:`.
+            if message.starts_with(name) {
+                RenderError::Template { message }
+            } else {
+                RenderError::Template {
+                    message: format!("{name}: {message}"),
+                }
+            }
+        })
+    }
+
+    fn context(&self, req: &RenderRequest<'_>) -> Result<Context, RenderError> {
+        let locale = self.catalog.locale(req.locale);
+        let user = req.user;
+        let mut ctx = Context::new();
+        ctx.insert("lang", &locale.tag);
+        ctx.insert("dir", locale.dir.as_str());
+        // The start side of the text, for `align=` attributes (Outlook ignores `text-align: start`).
+        ctx.insert(
+            "align",
+            match locale.dir {
+                crate::locale::Direction::Ltr => "left",
+                crate::locale::Direction::Rtl => "right",
+            },
+        );
+        ctx.insert(
+            "user",
+            &UserContext {
+                user_id: user.user_id.as_deref(),
+                email: user.email.as_ref(),
+                name: user.name.as_deref(),
+                given_name: user.given_name.as_deref(),
+                nickname: user.nickname.as_deref(),
+                greeting_name: user.greeting_name(),
+                user_metadata: &user.user_metadata,
+                app_metadata: &user.app_metadata,
+            },
+        );
+        ctx.insert(
+            "client",
+            &ClientContext {
+                client_id: req.client_id,
+                name: &req.brand.name,
+            },
+        );
+        ctx.insert("brand", req.brand);
+        let mut data = req.data.raw.clone();
+        // The validated forms replace what was sent (e.g. a trimmed link); the known fields are
+        // always present, as null when absent, so templates can test them without `?.`.
+        for (key, value) in [
+            ("url", req.data.url.clone().map(serde_json::Value::from)),
+            ("code", req.data.code.clone().map(serde_json::Value::from)),
+            (
+                "ttl_seconds",
+                req.data.ttl_seconds.map(serde_json::Value::from),
+            ),
+        ] {
+            data.insert(key.to_owned(), value.unwrap_or(serde_json::Value::Null));
+        }
+        ctx.insert("data", &data);
+        let expires_in = match req.data.ttl_seconds {
+            Some(secs) => Some(self.duration_text(req.locale, secs)?),
+            None => None,
+        };
+        ctx.insert("expires_in", &expires_in);
+        Ok(ctx)
+    }
+
+    /// "24 hours", "2 Tagen", "ساعتين": a lifetime in its largest whole unit, through the
+    /// locale's plural rules.
+    fn duration_text(&self, locale: usize, secs: u64) -> Result<String, RenderError> {
+        let (id, count) = largest_unit(secs);
+        let mut args = FluentArgs::new();
+        args.set("count", FluentValue::from(count));
+        Ok(self
+            .catalog
+            .format(locale, id, Some(&args), Markup::Text)?
+            .text)
+    }
+}
+
+/// The largest unit that expresses `secs` as a whole number: days, then hours, else minutes
+/// (rounded up: "1 minute" reads better than "59 seconds" and is at most a minute off).
+pub fn largest_unit(secs: u64) -> (&'static str, u64) {
+    if secs >= 86_400 && secs.is_multiple_of(86_400) {
+        ("duration-days", secs / 86_400)
+    } else if secs >= 3_600 && secs.is_multiple_of(3_600) {
+        ("duration-hours", secs / 3_600)
+    } else {
+        ("duration-minutes", secs.div_ceil(60).max(1))
+    }
+}
+
+#[derive(Serialize)]
+struct UserContext<'a> {
+    user_id: Option<&'a str>,
+    email: &'a str,
+    name: Option<&'a str>,
+    given_name: Option<&'a str>,
+    nickname: Option<&'a str>,
+    /// The first usable of given name, name and nickname.
+    greeting_name: Option<&'a str>,
+    user_metadata: &'a serde_json::Map<String, serde_json::Value>,
+    app_metadata: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct ClientContext<'a> {
+    client_id: Option<&'a str>,
+    name: &'a str,
+}
+
+fn new_tera(catalog: Arc<Catalog>) -> Tera {
+    let mut tera = Tera::default();
+    // Registered before any template is added: Tera 2 checks function names at load.
+    tera.register_function("t", Translate { catalog });
+    tera
+}
+
+fn load_manifest(path: &Path, diags: &mut Vec<Diagnostic>) -> Manifest {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Manifest::default();
+    };
+    match toml::from_str::<Manifest>(&text) {
+        Ok(m) => {
+            for field in &m.requires {
+                if !KNOWN_DATA_FIELDS.contains(&field.as_str()) {
+                    diags.push(Diagnostic::error(
+                        path.to_path_buf(),
+                        None,
+                        format!(
+                            "requires `{field}`, which is not a known data field (known: {})",
+                            KNOWN_DATA_FIELDS.join(", ")
+                        ),
+                    ));
+                }
+            }
+            m
+        }
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                path.to_path_buf(),
+                e.span().map(|s| line_of(&text, s.start)),
+                format!("invalid template.toml: {}", e.message()),
+            ));
+            Manifest::default()
+        }
+    }
+}
+
+/// A Tera error on one line: `file:line: message` for syntax and rendering errors.
+fn one_line(e: &tera::Error) -> String {
+    use std::error::Error as _;
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let mut msg = format!("{}:{}: {}", r.filename(), r.span().start_line, r.message());
+            if let Some(source) = e.source() {
+                msg.push_str(": ");
+                msg.push_str(&source.to_string());
+            }
+            msg
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Subjects are one line: every control or line-separator character becomes a space, runs of
+/// spaces collapse, and the result is cut to [`MAX_SUBJECT_CHARS`]. This is what stops a name
+/// with CR/LF from ever starting a header.
+pub fn one_line_subject(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() || c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    if out.chars().count() > MAX_SUBJECT_CHARS {
+        out = out.chars().take(MAX_SUBJECT_CHARS - 1).collect();
+        out.push('…');
+    }
+    out
+}
+
+/// Text parts: no trailing spaces (except in the `-- ` signature separator), at most one blank
+/// line in a row, one final newline.
+fn tidy_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut blank = 0;
+    for line in s.lines() {
+        let line = if line == "-- " { line } else { line.trim_end() };
+        if line.is_empty() {
+            blank += 1;
+            if blank > 1 || out.is_empty() {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// The text part of a template that ships none: a plain conversion of the HTML.
+fn html_to_text(html: &str) -> String {
+    let text = html2text::config::plain()
+        .no_table_borders()
+        .no_link_wrapping()
+        .link_footnotes(true)
+        .string_from_read(html.as_bytes(), 78)
+        .unwrap_or_else(|_| String::new());
+    tidy_text(&text)
+}
+
+/// Finds `t(id="…")` calls in a template source. It is a scan, not a parse: good enough for
+/// `check` to list ids and their lines; a computed id is reported as `None`.
+pub fn scan_message_ids(file: &Path, src: &str) -> Vec<MessageUse> {
+    let mut out = Vec::new();
+    let bytes = src.as_bytes();
+    let mut from = 0;
+    while let Some(found) = src[from..].find("t(") {
+        let at = from + found;
+        from = at + 2;
+        let preceded_by_ident = at > 0 && {
+            let b = bytes[at - 1];
+            b.is_ascii_alphanumeric() || b == b'_' || b == b'.'
+        };
+        if preceded_by_ident {
+            continue;
+        }
+        let args = &src[at + 2..];
+        let end = args.find(')').unwrap_or(args.len());
+        let args = &args[..end];
+        let line = line_of(src, at);
+        let Some(pos) = find_kwarg(args, "id") else {
+            continue;
+        };
+        let rest = args[pos..].trim_start();
+        let id = rest
+            .strip_prefix('"')
+            .and_then(|r| r.split_once('"'))
+            .or_else(|| rest.strip_prefix('\'').and_then(|r| r.split_once('\'')))
+            .map(|(id, tail)| (id, tail.trim_start()))
+            // `"a" ~ x` is a computed id, not the literal `a`.
+            .filter(|(_, tail)| !tail.starts_with('~'))
+            .map(|(id, _)| id.to_owned());
+        out.push(MessageUse {
+            file: file.to_path_buf(),
+            line,
+            id,
+        });
+    }
+    out
+}
+
+/// Byte offset just after `name =` in a kwargs list.
+fn find_kwarg(args: &str, name: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(found) = args[from..].find(name) {
+        let at = from + found;
+        from = at + name.len();
+        let before_ok = at == 0 || {
+            let b = args.as_bytes()[at - 1];
+            !(b.is_ascii_alphanumeric() || b == b'_')
+        };
+        let after = args[at + name.len()..].trim_start();
+        if before_ok && after.starts_with('=') && !after.starts_with("==") {
+            return Some(args.len() - after.len() + 1);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes_use_their_largest_whole_unit() {
+        assert_eq!(largest_unit(86_400), ("duration-days", 1));
+        assert_eq!(largest_unit(2 * 86_400), ("duration-days", 2));
+        assert_eq!(largest_unit(36 * 3_600), ("duration-hours", 36));
+        assert_eq!(largest_unit(3_600), ("duration-hours", 1));
+        assert_eq!(largest_unit(5_400), ("duration-minutes", 90));
+        assert_eq!(largest_unit(45), ("duration-minutes", 1));
+        assert_eq!(largest_unit(61), ("duration-minutes", 2));
+    }
+
+    #[test]
+    fn subjects_never_span_lines() {
+        assert_eq!(
+            one_line_subject("  Hi\r\nBcc: x@evil.test\u{2028}ok\t "),
+            "Hi Bcc: x@evil.test ok"
+        );
+        let long = "é".repeat(1000);
+        assert_eq!(one_line_subject(&long).chars().count(), MAX_SUBJECT_CHARS);
+    }
+
+    #[test]
+    fn text_is_tidied() {
+        assert_eq!(tidy_text("\n\na  \n\n\n\nb\n\n"), "a\n\nb\n");
+    }
+
+    #[test]
+    fn message_ids_are_found_with_their_lines() {
+        let src = "{{ t(id=\"a-b\") }}\n{{ t(id='c', name=user.name) }}\n{{ t(id=\"x-\" ~ unit) }}\n{{ at(id=\"no\") }}";
+        let ids: Vec<(Option<String>, usize)> = scan_message_ids(Path::new("f"), src)
+            .into_iter()
+            .map(|u| (u.id, u.line))
+            .collect();
+        assert_eq!(
+            ids,
+            vec![(Some("a-b".into()), 1), (Some("c".into()), 2), (None, 3)]
+        );
+    }
+}

@@ -1,0 +1,254 @@
+//! Rendering the shipped templates: language, direction, plurals, branding, parts, fallback.
+
+use serde_json::json;
+
+use crate::helpers::{base_event, pipeline, prepared, with};
+
+#[test]
+fn every_locale_renders_with_its_lang_and_direction() {
+    let p = pipeline();
+    for (lang, dir) in [
+        ("en", "ltr"),
+        ("fr", "ltr"),
+        ("de", "ltr"),
+        ("es", "ltr"),
+        ("pt-BR", "ltr"),
+        ("ja", "ltr"),
+        ("ar", "rtl"),
+    ] {
+        let e = with(base_event(), "user.user_metadata.lang", json!(lang));
+        let out = prepared(&p, &e);
+        assert_eq!(out.rendered.locale, lang);
+        assert!(
+            out.rendered
+                .html
+                .contains(&format!("<html lang=\"{lang}\" dir=\"{dir}\">")),
+            "{lang}"
+        );
+        let raw = String::from_utf8(out.message.formatted()).unwrap();
+        assert!(
+            raw.contains(&format!("Content-Language: {lang}\r\n")),
+            "{lang}"
+        );
+    }
+}
+
+#[test]
+fn the_subject_and_body_are_in_the_negotiated_language() {
+    let p = pipeline();
+    let e = with(base_event(), "user.user_metadata.lang", json!("fr-CA"));
+    let out = prepared(&p, &e);
+    assert_eq!(out.rendered.locale, "fr");
+    assert_eq!(
+        out.rendered.subject,
+        "Confirmez votre adresse e-mail pour Acme Notes"
+    );
+    assert!(
+        out.rendered.text.starts_with("Bonjour Ana,\n"),
+        "{}",
+        out.rendered.text
+    );
+}
+
+/// (locale, ttl in seconds, expected duration text)
+fn check_duration(lang: &str, ttl: u64, want: &str) {
+    let p = pipeline();
+    let e = with(base_event(), "user.user_metadata.lang", json!(lang));
+    let e = with(e, "data.ttl_seconds", json!(ttl));
+    let out = prepared(&p, &e);
+    assert!(
+        out.rendered.text.contains(want),
+        "{lang} {ttl}s: `{want}` not in\n{}",
+        out.rendered.text
+    );
+}
+
+#[test]
+fn lifetimes_follow_each_locales_plural_rules() {
+    let h = 3_600;
+    let cases: &[(&str, u64, &str)] = &[
+        ("en", h, "expires in 1 hour."),
+        ("en", 5 * h, "expires in 5 hours."),
+        ("en", 24 * h, "expires in 1 day."),
+        ("en", 90 * 60, "expires in 90 minutes."),
+        ("en", 60, "expires in 1 minute."),
+        ("fr", h, "expire dans 1 heure."),
+        ("fr", 2 * 24 * h, "expire dans 2 jours."),
+        ("de", 2 * 24 * h, "läuft in 2 Tagen ab."),
+        ("de", h, "läuft in 1 Stunde ab."),
+        ("es", 3 * h, "caduca en 3 horas."),
+        ("pt-BR", h, "expira em 1 hora."),
+        ("ja", 24 * h, "有効期限は1日です。"),
+        // Arabic has six plural categories.
+        ("ar", h, "خلال ساعة واحدة."),
+        ("ar", 2 * h, "خلال ساعتين."),
+        ("ar", 3 * h, "خلال 3 ساعات."),
+        ("ar", 10 * h, "خلال 10 ساعات."),
+        ("ar", 11 * h, "خلال 11 ساعة."),
+        ("ar", 2 * 24 * h, "خلال يومين."),
+        ("ar", 11 * 24 * h, "خلال 11 يومًا."),
+        ("ar", 100 * 24 * h, "خلال 100 يوم."),
+    ];
+    for (lang, ttl, want) in cases {
+        check_duration(lang, *ttl, want);
+    }
+}
+
+#[test]
+fn right_to_left_output_isolates_left_to_right_values() {
+    let p = pipeline();
+    let e = with(base_event(), "user.user_metadata.lang", json!("ar"));
+    let out = prepared(&p, &e);
+    assert!(out.rendered.html.contains("مرحبًا <bdi>Ana</bdi>،"));
+    assert!(out.rendered.html.contains("<bdi>help@acme.test</bdi>"));
+    // Links keep left-to-right order inside right-to-left text.
+    assert!(out.rendered.html.contains("dir=\"ltr\""));
+    // The text part has no markup and no isolation characters.
+    assert!(out.rendered.text.contains("مرحبًا Ana،"));
+    assert!(!out.rendered.text.contains('\u{2068}'));
+    assert!(!out.rendered.subject.contains('\u{2068}'));
+}
+
+#[test]
+fn css_is_inlined_into_style_attributes() {
+    let p = pipeline();
+    let out = prepared(&p, &base_event());
+    let html = &out.rendered.html;
+    assert!(html.contains("<h1 style=\""), "{html}");
+    assert!(
+        html.contains("background-color: #4f46e5"),
+        "brand colour on the button"
+    );
+    // Only @media rules stay in <style>.
+    let style = html
+        .split("<style>")
+        .nth(1)
+        .unwrap()
+        .split("</style>")
+        .next()
+        .unwrap();
+    assert!(style.trim_start().starts_with("@media"), "{style}");
+}
+
+#[test]
+fn branding_comes_from_client_metadata_with_defaults_when_absent() {
+    let p = pipeline();
+    let branded = prepared(&p, &base_event());
+    assert!(
+        branded
+            .rendered
+            .html
+            .contains("href=\"https://notes.acme.test\"")
+    );
+    let raw = String::from_utf8(branded.message.formatted()).unwrap();
+    assert!(
+        raw.contains("From: \"Acme Notes\" <no-reply@acme.test>"),
+        "{raw}"
+    );
+
+    let bare = with(base_event(), "client", serde_json::Value::Null);
+    let out = prepared(&p, &bare);
+    // The configured sender's name stands in for the client's, and the default colour is used.
+    assert!(
+        out.rendered.subject.ends_with("for Acme"),
+        "{}",
+        out.rendered.subject
+    );
+    assert!(out.rendered.html.contains("#2563eb"));
+    assert!(
+        !out.rendered.html.contains("<img"),
+        "no logo without a logo_url"
+    );
+
+    let partial = with(
+        base_event(),
+        "client.client_metadata",
+        json!({"brand_color": "#ffcc00"}),
+    );
+    let out = prepared(&p, &partial);
+    assert!(
+        out.rendered
+            .html
+            .contains("color: #111827;background-color: #ffcc00")
+    );
+    assert!(
+        !out.rendered.text.contains("help@acme.test"),
+        "no support line without an address"
+    );
+}
+
+#[test]
+fn the_code_email_shows_the_code_in_subject_and_body() {
+    let p = pipeline();
+    let e = with(
+        base_event(),
+        "type",
+        json!("user.verification_code_requested"),
+    );
+    let e = with(e, "data", json!({"code": "482913", "ttl_seconds": 600}));
+    let out = prepared(&p, &e);
+    assert_eq!(out.template, "verify_email_by_code");
+    assert!(out.rendered.subject.starts_with("482913"));
+    assert!(out.rendered.html.contains(">482913</td>"));
+    assert!(out.rendered.text.contains("10 minutes"));
+}
+
+#[test]
+fn the_welcome_email_links_to_data_url_or_the_home_page() {
+    let p = pipeline();
+    let e = with(base_event(), "type", json!("user.signed_up"));
+    let e = with(e, "data", json!({}));
+    let out = prepared(&p, &e);
+    assert!(
+        out.rendered
+            .html
+            .contains("class=\"button\" href=\"https://notes.acme.test\"")
+    );
+    let e = with(
+        e,
+        "data",
+        json!({"url": "https://notes.acme.test/start?a=1&b=2"}),
+    );
+    let out = prepared(&p, &e);
+    assert!(
+        out.rendered
+            .html
+            .contains("class=\"button\" href=\"https://notes.acme.test/start?a=1&amp;b=2\"")
+    );
+    assert!(
+        out.rendered
+            .text
+            .contains("https://notes.acme.test/start?a=1&b=2")
+    );
+}
+
+#[test]
+fn the_message_is_multipart_alternative_with_stable_identity() {
+    let p = pipeline();
+    let out = prepared(&p, &base_event());
+    let raw = String::from_utf8(out.message.formatted()).unwrap();
+    let headers = raw.split("\r\n\r\n").next().unwrap();
+    assert!(headers.contains("Message-ID: <evt_test_1@acme.test>"));
+    assert!(headers.contains("Date: Sat, 28 Nov 2026 10:00:00 +0000"));
+    assert!(headers.contains("Content-Type: multipart/alternative;"));
+    assert!(raw.contains("Content-Type: text/plain; charset=utf-8"));
+    assert!(raw.contains("Content-Type: text/html; charset=utf-8"));
+    let text_at = raw.find("text/plain").unwrap();
+    let html_at = raw.find("text/html").unwrap();
+    assert!(text_at < html_at, "the preferred (HTML) part comes last");
+    let again = prepared(&p, &base_event());
+    assert_eq!(out.message.formatted(), again.message.formatted());
+}
+
+#[test]
+fn an_unusual_event_id_is_hashed_into_the_message_id() {
+    let p = pipeline();
+    let e = with(base_event(), "id", json!("evt 1/<x>@y"));
+    let raw = String::from_utf8(prepared(&p, &e).message.formatted()).unwrap();
+    let line = raw.lines().find(|l| l.starts_with("Message-ID:")).unwrap();
+    let local = line
+        .trim_start_matches("Message-ID: <")
+        .trim_end_matches("@acme.test>");
+    assert_eq!(local.len(), 64, "{line}");
+    assert!(local.bytes().all(|b| b.is_ascii_hexdigit()), "{line}");
+}
