@@ -1,18 +1,50 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs, idempotently, on a machine that has only the
-# Rust toolchain. Needs root for apt-get when something is missing.
+# Rust toolchain: rustfmt and clippy, python3 (the workload generator), and RabbitMQ on
+# 127.0.0.1:5672 with guest/guest (the worker tests). SMTP servers are in-process.
+# Needs root for apt-get when something is missing.
 set -euo pipefail
 
-need_apt=()
-command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
-if ! rustup component list --installed 2>/dev/null | grep -q '^rustfmt'; then
-  rustup component add rustfmt
-fi
-if ! rustup component list --installed 2>/dev/null | grep -q '^clippy'; then
-  rustup component add clippy
-fi
-if [ ${#need_apt[@]} -gt 0 ]; then
+log() { printf 'setup: %s\n' "$*"; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+apt_updated=0
+apt_install() {
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq "${need_apt[@]}"
+  if [ "$apt_updated" = 0 ]; then
+    apt-get update -qq
+    apt_updated=1
+  fi
+  apt-get install -y -qq "$@" >/dev/null
+}
+
+for component in rustfmt clippy; do
+  if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+    log "installing $component"
+    rustup component add "$component"
+  fi
+done
+
+command -v python3 >/dev/null 2>&1 || { log "installing python3"; apt_install python3; }
+
+if ! port_open 5672; then
+  if ! command -v rabbitmq-server >/dev/null 2>&1; then
+    log "installing rabbitmq-server"
+    apt_install rabbitmq-server
+  fi
+  log "starting RabbitMQ"
+  rabbitmq-server -detached >/dev/null 2>&1 || true
+  for _ in $(seq 1 90); do
+    port_open 5672 && break
+    sleep 1
+  done
 fi
+if ! port_open 5672; then
+  log "RabbitMQ is not listening on 127.0.0.1:5672"
+  exit 1
+fi
+# The port opens before the broker accepts logins; wait until it is fully up.
+if command -v rabbitmqctl >/dev/null 2>&1; then
+  timeout 120 rabbitmqctl await_startup >/dev/null 2>&1 || true
+fi
+log "RabbitMQ is up on 127.0.0.1:5672"

@@ -31,7 +31,11 @@ fn env_help() -> String {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Process events: from a newline-delimited JSON file into an outbox folder (embedded mode).
+    /// Consume events from RabbitMQ and send them through SMTP (the worker), or, with
+    /// --events/--outbox, process a newline-delimited JSON file into an outbox folder.
+    ///
+    /// The worker stops on SIGTERM or SIGINT: it stops consuming, lets in-flight emails finish
+    /// (MAILROOM_SHUTDOWN_TIMEOUT), and exits 0. Every MAILROOM_* variable is listed below.
     Run(RunArgs),
     /// Show exactly what would be sent for an event, or for a template's sample in a locale.
     Preview(PreviewArgs),

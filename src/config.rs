@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use lettre::message::Mailbox;
 use serde::Deserialize;
@@ -97,6 +98,16 @@ impl Default for BrandDefaults {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileSettings {
+    amqp_url: Option<String>,
+    queue: Option<String>,
+    queue_type: Option<String>,
+    smtp_url: Option<String>,
+    smtp_timeout: Option<String>,
+    hello_name: Option<String>,
+    concurrency: Option<u32>,
+    retry_delays: Option<String>,
+    state_dir: Option<PathBuf>,
+    shutdown_timeout: Option<String>,
     templates_dir: Option<PathBuf>,
     locales_dir: Option<PathBuf>,
     from: Option<String>,
@@ -107,9 +118,90 @@ struct FileSettings {
     brand: Option<BrandDefaults>,
 }
 
+/// A URL that may carry a password: shown and logged with the password replaced.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretUrl(String);
+
+impl SecretUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        SecretUrl(url.into())
+    }
+
+    /// The URL with its password; only for handing to a client library.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with any password replaced by `***`, for logs and errors.
+    pub fn redacted(&self) -> String {
+        match url::Url::parse(&self.0) {
+            Ok(mut u) => {
+                if u.password().is_some() {
+                    let _ = u.set_password(Some("***"));
+                }
+                u.to_string()
+            }
+            Err(_) => "(unparsable URL)".to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Debug for SecretUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// RabbitMQ queue type of the events queue and its companions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueType {
+    Classic,
+    Quorum,
+}
+
+/// Settings of the broker worker (`mailroom run` without `--events`).
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    pub amqp_url: SecretUrl,
+    pub queue: String,
+    pub queue_type: QueueType,
+    pub smtp_url: SecretUrl,
+    /// Bound on one whole SMTP send (connect, dialogue, data), not just the connect.
+    pub smtp_timeout: Duration,
+    /// EHLO name; `None` means the From address's domain.
+    pub hello_name: Option<String>,
+    /// Emails in flight: the prefetch, and the cap on SMTP connections.
+    pub concurrency: u16,
+    /// One retry queue per delay; an event is tried `retry_delays.len() + 1` times.
+    pub retry_delays: Vec<Duration>,
+    pub state_dir: PathBuf,
+    pub shutdown_timeout: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        WorkerSettings {
+            amqp_url: SecretUrl::new("amqp://guest:guest@127.0.0.1:5672/%2f"),
+            queue: "mailroom.events".to_owned(),
+            queue_type: QueueType::Classic,
+            smtp_url: SecretUrl::new("smtp://127.0.0.1:25"),
+            smtp_timeout: Duration::from_secs(30),
+            hello_name: None,
+            concurrency: 32,
+            retry_delays: ["10s", "1m", "10m", "1h"]
+                .iter()
+                .map(|d| humantime::parse_duration(d).expect("built-in delays parse"))
+                .collect(),
+            state_dir: PathBuf::from("state"),
+            shutdown_timeout: Duration::from_secs(25),
+        }
+    }
+}
+
 /// Effective settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    pub worker: WorkerSettings,
     pub templates_dir: PathBuf,
     pub locales_dir: PathBuf,
     /// Sender; its display name is replaced by the client's sender name when one is set.
@@ -126,6 +218,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
+            worker: WorkerSettings::default(),
             templates_dir: PathBuf::from("templates"),
             locales_dir: PathBuf::from("locales"),
             from: "Mailroom <no-reply@mailroom.localhost>"
@@ -204,6 +297,37 @@ impl Settings {
         if let Some(b) = f.brand {
             self.brand = b;
         }
+        let w = &mut self.worker;
+        if let Some(v) = f.amqp_url {
+            w.amqp_url = parse_url("amqp_url", &v, &["amqp", "amqps"])?;
+        }
+        if let Some(v) = f.queue {
+            w.queue = parse_queue("queue", &v)?;
+        }
+        if let Some(v) = f.queue_type {
+            w.queue_type = parse_queue_type("queue_type", &v)?;
+        }
+        if let Some(v) = f.smtp_url {
+            w.smtp_url = parse_url("smtp_url", &v, &["smtp", "smtps"])?;
+        }
+        if let Some(v) = f.smtp_timeout {
+            w.smtp_timeout = parse_duration("smtp_timeout", &v)?;
+        }
+        if let Some(v) = f.hello_name {
+            w.hello_name = Some(v);
+        }
+        if let Some(v) = f.concurrency {
+            w.concurrency = parse_concurrency("concurrency", &v.to_string())?;
+        }
+        if let Some(v) = f.retry_delays {
+            w.retry_delays = parse_delays("retry_delays", &v)?;
+        }
+        if let Some(d) = f.state_dir {
+            w.state_dir = base.join(d);
+        }
+        if let Some(v) = f.shutdown_timeout {
+            w.shutdown_timeout = parse_duration("shutdown_timeout", &v)?;
+        }
         Ok(())
     }
 
@@ -222,6 +346,37 @@ impl Settings {
         }
         if let Some(v) = env.get("MAILROOM_ALLOW_HTTP_LINKS") {
             self.allow_http_links = parse_bool("MAILROOM_ALLOW_HTTP_LINKS", v)?;
+        }
+        let w = &mut self.worker;
+        if let Some(v) = env.get("MAILROOM_AMQP_URL") {
+            w.amqp_url = parse_url("MAILROOM_AMQP_URL", v, &["amqp", "amqps"])?;
+        }
+        if let Some(v) = env.get("MAILROOM_QUEUE") {
+            w.queue = parse_queue("MAILROOM_QUEUE", v)?;
+        }
+        if let Some(v) = env.get("MAILROOM_QUEUE_TYPE") {
+            w.queue_type = parse_queue_type("MAILROOM_QUEUE_TYPE", v)?;
+        }
+        if let Some(v) = env.get("MAILROOM_SMTP_URL") {
+            w.smtp_url = parse_url("MAILROOM_SMTP_URL", v, &["smtp", "smtps"])?;
+        }
+        if let Some(v) = env.get("MAILROOM_SMTP_TIMEOUT") {
+            w.smtp_timeout = parse_duration("MAILROOM_SMTP_TIMEOUT", v)?;
+        }
+        if let Some(v) = env.get("MAILROOM_HELLO_NAME") {
+            w.hello_name = Some(v.clone());
+        }
+        if let Some(v) = env.get("MAILROOM_CONCURRENCY") {
+            w.concurrency = parse_concurrency("MAILROOM_CONCURRENCY", v)?;
+        }
+        if let Some(v) = env.get("MAILROOM_RETRY_DELAYS") {
+            w.retry_delays = parse_delays("MAILROOM_RETRY_DELAYS", v)?;
+        }
+        if let Some(v) = env.get("MAILROOM_STATE_DIR") {
+            w.state_dir = PathBuf::from(v);
+        }
+        if let Some(v) = env.get("MAILROOM_SHUTDOWN_TIMEOUT") {
+            w.shutdown_timeout = parse_duration("MAILROOM_SHUTDOWN_TIMEOUT", v)?;
         }
         Ok(())
     }
@@ -251,6 +406,85 @@ fn parse_tag(key: &str, v: &str) -> Result<LanguageIdentifier, ConfigError> {
         key: key.to_owned(),
         message: format!("`{v}` is not a language tag"),
     })
+}
+
+fn bad(key: &str, message: String) -> ConfigError {
+    ConfigError::Value {
+        key: key.to_owned(),
+        message,
+    }
+}
+
+fn parse_url(key: &str, v: &str, schemes: &[&str]) -> Result<SecretUrl, ConfigError> {
+    let secret = SecretUrl::new(v.trim());
+    // Errors show the redacted form: the value may carry a password.
+    let u = url::Url::parse(v.trim())
+        .map_err(|e| bad(key, format!("`{}` is not a URL ({e})", secret.redacted())))?;
+    if !schemes.contains(&u.scheme()) {
+        return Err(bad(
+            key,
+            format!(
+                "`{}` has the scheme `{}`; expected {}",
+                secret.redacted(),
+                u.scheme(),
+                schemes.join(" or ")
+            ),
+        ));
+    }
+    if u.host_str().is_none_or(str::is_empty) {
+        return Err(bad(key, format!("`{}` has no host", secret.redacted())));
+    }
+    Ok(secret)
+}
+
+fn parse_queue(key: &str, v: &str) -> Result<String, ConfigError> {
+    // AMQP short strings are at most 255 bytes, and the retry queues add a suffix.
+    if v.is_empty() || v.len() > 200 || v.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(bad(
+            key,
+            format!("`{v}` is not a usable queue name (1 to 200 characters, no spaces)"),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+fn parse_queue_type(key: &str, v: &str) -> Result<QueueType, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "classic" => Ok(QueueType::Classic),
+        "quorum" => Ok(QueueType::Quorum),
+        _ => Err(bad(
+            key,
+            format!("`{v}` is not a queue type (use classic or quorum)"),
+        )),
+    }
+}
+
+fn parse_duration(key: &str, v: &str) -> Result<Duration, ConfigError> {
+    let d = humantime::parse_duration(v.trim()).map_err(|e| {
+        bad(
+            key,
+            format!("`{v}` is not a duration like `30s` or `5m` ({e})"),
+        )
+    })?;
+    if d.is_zero() {
+        return Err(bad(key, format!("`{v}` must be longer than zero")));
+    }
+    Ok(d)
+}
+
+fn parse_concurrency(key: &str, v: &str) -> Result<u16, ConfigError> {
+    match v.trim().parse::<u16>() {
+        Ok(n) if (1..=10_000).contains(&n) => Ok(n),
+        _ => Err(bad(key, format!("`{v}` is not a number from 1 to 10000"))),
+    }
+}
+
+fn parse_delays(key: &str, v: &str) -> Result<Vec<Duration>, ConfigError> {
+    let v = v.trim();
+    if v.is_empty() || v == "none" {
+        return Ok(Vec::new());
+    }
+    v.split(',').map(|d| parse_duration(key, d)).collect()
 }
 
 fn parse_bool(key: &str, v: &str) -> Result<bool, ConfigError> {
@@ -308,6 +542,49 @@ mod tests {
             .to_string();
         assert!(
             err.starts_with("MAILROOM_FROM: `not an address` is not a mailbox"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn worker_settings_parse_and_secrets_stay_hidden() {
+        let s = Settings::load(
+            None,
+            env(&[
+                (
+                    "MAILROOM_AMQP_URL",
+                    "amqp://bob:s3cret@rabbit.test:5672/%2f",
+                ),
+                ("MAILROOM_RETRY_DELAYS", "1s, 2m,1h"),
+                ("MAILROOM_CONCURRENCY", "8"),
+                ("MAILROOM_QUEUE_TYPE", "quorum"),
+            ]),
+        )
+        .unwrap();
+        let w = &s.worker;
+        assert_eq!(
+            w.retry_delays,
+            vec![
+                Duration::from_secs(1),
+                Duration::from_secs(120),
+                Duration::from_secs(3600)
+            ]
+        );
+        assert_eq!(w.concurrency, 8);
+        assert_eq!(w.queue_type, QueueType::Quorum);
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("amqp://bob:***@rabbit.test"), "{shown}");
+        let err = Settings::load(None, env(&[("MAILROOM_SMTP_URL", "http://x:hunter2@h")]))
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("hunter2"), "{err}");
+        assert!(err.starts_with("MAILROOM_SMTP_URL: "), "{err}");
+        let err = Settings::load(None, env(&[("MAILROOM_RETRY_DELAYS", "10s,soon")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("MAILROOM_RETRY_DELAYS: `soon` is not a duration"),
             "{err}"
         );
     }

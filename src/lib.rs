@@ -4,12 +4,14 @@
 //!
 //! The core is pure (no I/O after start-up): [`event`] → [`pipeline`] (routing) →
 //! [`brand`] → [`locale`] → [`render`] (Tera + [`i18n`]) → [`compose`]. Adapters sit at the
-//! edges: [`outbox`] (files, for the embedded mode); the commands live in [`cmd`].
+//! edges: [`outbox`] (files, for the embedded mode), [`amqp`] (RabbitMQ), [`mailer`] (SMTP)
+//! and [`store`] (sent event ids); [`worker`] settles each delivery; commands live in [`cmd`].
 //!
 //! - [`cli`]: command-line definitions.
 //! - [`config`]: settings from defaults, the TOML file and `MAILROOM_*` variables.
 //! - [`diagnostic`]: problems found while loading, with file and line.
 
+pub mod amqp;
 pub mod brand;
 pub mod cli;
 pub mod cmd;
@@ -19,6 +21,9 @@ pub mod diagnostic;
 pub mod event;
 pub mod i18n;
 pub mod locale;
+pub mod mailer;
 pub mod outbox;
 pub mod pipeline;
 pub mod render;
+pub mod store;
+pub mod worker;

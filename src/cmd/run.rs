@@ -1,19 +1,28 @@
-//! `mailroom run`: the embedded mode (`--events FILE --outbox DIR`).
+//! `mailroom run`: the broker worker, or the embedded mode (`--events FILE --outbox DIR`).
 //!
-//! Reads newline-delimited JSON events and hands each line to the same core the broker worker
-//! uses ([`Pipeline::prepare`]); the outbox folder stands in for SMTP and `rejected.jsonl` for
-//! the dead-letter queue. A bad line is reported with its number and reason and processing
-//! goes on; the exit status is 0 when every line was handled.
+//! Without arguments it consumes RabbitMQ and sends through SMTP (see `worker`) until SIGTERM
+//! or SIGINT, then drains and exits 0. With `--events/--outbox` it reads newline-delimited JSON
+//! and hands each line to the same core ([`Pipeline::prepare`]); the outbox folder stands in for
+//! SMTP and `rejected.jsonl` for the dead-letter queue. A bad line is reported with its number
+//! and reason and processing goes on; the exit status is 0 when every line was handled.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use anyhow::Context as _;
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
 use crate::cli::RunArgs;
 use crate::config::Settings;
+use crate::mailer::Mailer;
 use crate::outbox::{Outbox, REJECTED_FILE};
 use crate::pipeline::{Pipeline, RejectKind};
+use crate::store::Store;
+use crate::worker::Worker;
 
 /// Counts of one embedded run.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -33,10 +42,7 @@ impl Summary {
 
 pub fn run(args: RunArgs, settings: Settings) -> anyhow::Result<i32> {
     let (Some(events), Some(outbox)) = (args.events, args.outbox) else {
-        anyhow::bail!(
-            "the broker worker is not part of this build yet; run the embedded mode with \
-             `mailroom run --events FILE --outbox DIR`"
-        );
+        return run_worker(settings);
     };
     let (pipeline, warnings) = Pipeline::load_strict(settings)?;
     super::log_warnings(&warnings);
@@ -138,4 +144,59 @@ pub fn process(
 fn trim_line_end(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// The broker worker: load everything, connect, consume until a signal, drain, exit 0.
+fn run_worker(settings: Settings) -> anyhow::Result<i32> {
+    let w = settings.worker.clone();
+    let hello = w
+        .hello_name
+        .clone()
+        .unwrap_or_else(|| settings.from.email.domain().to_owned());
+    let (pipeline, warnings) = Pipeline::load_strict(settings)?;
+    super::log_warnings(&warnings);
+    let mailer = Mailer::new(
+        &w.smtp_url,
+        &hello,
+        w.smtp_timeout,
+        usize::from(w.concurrency),
+    )?;
+    // A claim must outlive any send that could still succeed.
+    let lease = w.smtp_timeout * 2 + Duration::from_secs(60);
+    let store = Store::open(&w.state_dir, lease)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let shutdown = CancellationToken::new();
+        tokio::spawn(watch_signals(shutdown.clone()));
+        let worker = Arc::new(Worker::new(
+            Arc::new(pipeline),
+            mailer,
+            store,
+            w,
+            "mailroom",
+        ));
+        worker.run(shutdown).await
+    })?;
+    tracing::info!("stopped");
+    Ok(0)
+}
+
+/// Cancels `token` on SIGTERM or SIGINT.
+async fn watch_signals(token: CancellationToken) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("cannot listen for SIGTERM: {e}");
+            return;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: stopping"),
+        _ = term.recv() => tracing::info!("SIGTERM: stopping"),
+    }
+    token.cancel();
 }

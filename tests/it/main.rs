@@ -1,8 +1,10 @@
 //! Integration tests: one binary, one module per area.
 
+mod broker;
 mod cli;
 mod helpers;
 mod hostile;
 mod props;
 mod render;
+mod worker;
 mod workload;

@@ -1,0 +1,371 @@
+//! RabbitMQ: the only module that knows lapin.
+//!
+//! Owns the topology (events queue, `<queue>.dlq`, one `<queue>.retry.<delay>` per tier with a
+//! queue-level TTL that dead-letters back to the events queue), the two connections (consuming
+//! and publishing are separate so a blocked publisher cannot stall acks), publishing with
+//! confirms, and acknowledgements. It decides nothing: the worker says what to do with a
+//! delivery and this module does it.
+
+use std::time::Duration;
+
+use lapin::options::{
+    BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions,
+    BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions, QueueDeclareOptions,
+};
+use lapin::types::{AMQPValue, FieldTable, LongString};
+use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, Consumer};
+
+use crate::config::{QueueType, SecretUrl};
+
+/// Header carrying how many attempts an event has had.
+pub const ATTEMPTS_HEADER: &str = "x-mailroom-attempts";
+/// Header carrying a human-readable reason on dead-lettered and retried messages.
+pub const ERROR_HEADER: &str = "x-mailroom-error";
+/// Header carrying the dead-letter kind (`malformed`, `unroutable`, `render`, `rejected`,
+/// `retries_exhausted`).
+pub const ERROR_KIND_HEADER: &str = "x-mailroom-error-kind";
+
+pub use lapin::Error as AmqpError;
+
+/// Queue names and arguments, derived from the settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topology {
+    pub queue: String,
+    pub dlq: String,
+    /// (delay, queue name), in the order attempts use them.
+    pub retry: Vec<(Duration, String)>,
+    pub queue_type: QueueType,
+}
+
+/// `10s`, `1m`, `1h30m`: the delay as it appears in a retry queue's name.
+pub fn delay_name(d: Duration) -> String {
+    humantime::format_duration(d).to_string().replace(' ', "")
+}
+
+impl Topology {
+    pub fn new(queue: &str, delays: &[Duration], queue_type: QueueType) -> Topology {
+        Topology {
+            queue: queue.to_owned(),
+            dlq: format!("{queue}.dlq"),
+            retry: delays
+                .iter()
+                .map(|d| (*d, format!("{queue}.retry.{}", delay_name(*d))))
+                .collect(),
+            queue_type,
+        }
+    }
+
+    fn base_arguments(&self) -> FieldTable {
+        let mut args = FieldTable::default();
+        if self.queue_type == QueueType::Quorum {
+            args.insert(
+                "x-queue-type".into(),
+                AMQPValue::LongString("quorum".into()),
+            );
+        }
+        args
+    }
+}
+
+/// A broker session: two connections, a consuming and a confirming publishing channel.
+pub struct Broker {
+    consume_conn: Connection,
+    publish_conn: Connection,
+    consume: Channel,
+    publish: Channel,
+    topology: Topology,
+}
+
+impl std::fmt::Debug for Broker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Broker")
+            .field("topology", &self.topology)
+            .finish()
+    }
+}
+
+/// Why a republish did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("broker error: {0}")]
+    Amqp(#[from] lapin::Error),
+    #[error("the broker refused the message (nack)")]
+    Nacked,
+    #[error("the broker could not route the message to `{0}`")]
+    Unroutable(String),
+}
+
+impl Broker {
+    /// Connects twice (consume, publish), declares the topology idempotently and enables
+    /// publisher confirms. `name` labels the connections in the management UI.
+    pub async fn connect(
+        url: &SecretUrl,
+        topology: &Topology,
+        name: &str,
+    ) -> Result<Broker, lapin::Error> {
+        let props = |role: &str| {
+            ConnectionProperties::default().with_connection_name(format!("{name}-{role}").into())
+        };
+        let consume_conn = Connection::connect(url.expose(), props("consume")).await?;
+        let publish_conn = Connection::connect(url.expose(), props("publish")).await?;
+        let consume = consume_conn.create_channel().await?;
+        let publish = publish_conn.create_channel().await?;
+        publish
+            .confirm_select(ConfirmSelectOptions::default())
+            .await?;
+        let broker = Broker {
+            consume_conn,
+            publish_conn,
+            consume,
+            publish,
+            topology: topology.clone(),
+        };
+        broker.declare().await?;
+        Ok(broker)
+    }
+
+    pub fn topology(&self) -> &Topology {
+        &self.topology
+    }
+
+    async fn declare(&self) -> Result<(), lapin::Error> {
+        let t = &self.topology;
+        let durable = QueueDeclareOptions {
+            durable: true,
+            ..QueueDeclareOptions::default()
+        };
+        self.publish
+            .queue_declare(t.dlq.as_str().into(), durable, t.base_arguments())
+            .await?;
+        // A safety net: whatever the broker itself dead-letters (a quorum queue's delivery
+        // limit, a rejected message) lands in the DLQ too, with the broker's x-death header.
+        let mut events = t.base_arguments();
+        events.insert(
+            "x-dead-letter-exchange".into(),
+            AMQPValue::LongString("".into()),
+        );
+        events.insert(
+            "x-dead-letter-routing-key".into(),
+            AMQPValue::LongString(t.dlq.as_str().into()),
+        );
+        self.publish
+            .queue_declare(t.queue.as_str().into(), durable, events)
+            .await?;
+        for (delay, name) in &t.retry {
+            // Queue-level TTL: every message in a tier waits the same time, so none blocks
+            // behind a longer one (per-message TTLs only expire at the head of a queue).
+            let mut args = t.base_arguments();
+            args.insert(
+                "x-message-ttl".into(),
+                AMQPValue::LongLongInt(delay.as_millis().min(i64::MAX as u128) as i64),
+            );
+            args.insert(
+                "x-dead-letter-exchange".into(),
+                AMQPValue::LongString("".into()),
+            );
+            args.insert(
+                "x-dead-letter-routing-key".into(),
+                AMQPValue::LongString(t.queue.as_str().into()),
+            );
+            self.publish
+                .queue_declare(name.as_str().into(), durable, args)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Starts consuming the events queue with manual acks; `prefetch` bounds unacked
+    /// deliveries (set before consuming, or it does not apply).
+    pub async fn consume(&self, prefetch: u16, tag: &str) -> Result<Consumer, lapin::Error> {
+        self.consume
+            .basic_qos(prefetch, BasicQosOptions::default())
+            .await?;
+        self.consume
+            .basic_consume(
+                self.topology.queue.as_str().into(),
+                tag.into(),
+                BasicConsumeOptions::default(),
+                FieldTable::default(),
+            )
+            .await
+    }
+
+    /// Stops the broker from sending more deliveries; in-flight ones can still be acked.
+    pub async fn cancel(&self, tag: &str) -> Result<(), lapin::Error> {
+        self.consume
+            .basic_cancel(tag.into(), BasicCancelOptions::default())
+            .await
+    }
+
+    /// Publishes to `queue` through the default exchange and waits for the broker's confirm.
+    /// `mandatory` turns "no such queue" into an error instead of a silent drop.
+    pub async fn publish(
+        &self,
+        queue: &str,
+        body: &[u8],
+        properties: BasicProperties,
+    ) -> Result<(), PublishError> {
+        let confirm = self
+            .publish
+            .basic_publish(
+                "".into(),
+                queue.into(),
+                BasicPublishOptions {
+                    mandatory: true,
+                    ..BasicPublishOptions::default()
+                },
+                body,
+                properties,
+            )
+            .await?
+            .await?;
+        if confirm.is_nack() {
+            return Err(PublishError::Nacked);
+        }
+        if confirm.take_message().is_some() {
+            return Err(PublishError::Unroutable(queue.to_owned()));
+        }
+        Ok(())
+    }
+
+    /// Closes channels and connections; unacked deliveries go back to the queue.
+    pub async fn close(&self) {
+        let _ = self.consume.close(200, "shutdown".into()).await;
+        let _ = self.publish.close(200, "shutdown".into()).await;
+        let _ = self.consume_conn.close(200, "shutdown".into()).await;
+        let _ = self.publish_conn.close(200, "shutdown".into()).await;
+    }
+}
+
+/// One delivery from the events queue.
+pub struct Incoming {
+    delivery: lapin::message::Delivery,
+}
+
+impl From<lapin::message::Delivery> for Incoming {
+    fn from(delivery: lapin::message::Delivery) -> Self {
+        Incoming { delivery }
+    }
+}
+
+impl Incoming {
+    pub fn body(&self) -> &[u8] {
+        &self.delivery.data
+    }
+
+    pub fn redelivered(&self) -> bool {
+        self.delivery.redelivered
+    }
+
+    /// Attempts made before this delivery (`x-mailroom-attempts`, 0 when absent or unusable).
+    pub fn attempts(&self) -> u32 {
+        let Some(headers) = self.delivery.properties.headers() else {
+            return 0;
+        };
+        match headers.inner().get(ATTEMPTS_HEADER) {
+            Some(AMQPValue::LongLongInt(n)) => u32::try_from(*n).unwrap_or(0),
+            Some(AMQPValue::LongInt(n)) => u32::try_from(*n).unwrap_or(0),
+            Some(AMQPValue::LongUInt(n)) => *n,
+            Some(AMQPValue::ShortInt(n)) => u32::try_from(*n).unwrap_or(0),
+            Some(AMQPValue::LongString(s)) => s.to_string().parse().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    /// The original properties with our headers added (and the broker's `x-death` left as
+    /// is), persistent: what a retry or dead-letter copy carries.
+    pub fn properties_with(&self, attempts: u32, error: Option<(&str, &str)>) -> BasicProperties {
+        let mut headers = self
+            .delivery
+            .properties
+            .headers()
+            .clone()
+            .unwrap_or_default();
+        headers.insert(
+            ATTEMPTS_HEADER.into(),
+            AMQPValue::LongLongInt(i64::from(attempts)),
+        );
+        if let Some((kind, reason)) = error {
+            headers.insert(
+                ERROR_KIND_HEADER.into(),
+                AMQPValue::LongString(LongString::from(kind)),
+            );
+            headers.insert(
+                ERROR_HEADER.into(),
+                AMQPValue::LongString(LongString::from(reason)),
+            );
+        }
+        self.delivery
+            .properties
+            .clone()
+            .with_headers(headers)
+            .with_delivery_mode(2)
+    }
+
+    /// Acknowledges. `Ok(false)` means the ack did not happen (the channel was recovered or
+    /// closed): the broker will redeliver, and the sent-id record absorbs the duplicate.
+    pub async fn ack(&self) -> Result<bool, lapin::Error> {
+        self.delivery.acker.ack(BasicAckOptions::default()).await
+    }
+
+    /// Gives the delivery back to the queue (used when a republish failed).
+    pub async fn requeue(&self) -> Result<bool, lapin::Error> {
+        self.delivery
+            .acker
+            .nack(BasicNackOptions {
+                requeue: true,
+                ..BasicNackOptions::default()
+            })
+            .await
+    }
+}
+
+/// Reads a header as text (for tests and tools inspecting dead-lettered messages).
+pub fn header_text(props: &BasicProperties, name: &str) -> Option<String> {
+    let value = props.headers().as_ref()?.inner().get(name)?.clone();
+    Some(match value {
+        AMQPValue::LongString(s) => s.to_string(),
+        AMQPValue::ShortString(s) => s.to_string(),
+        AMQPValue::LongLongInt(n) => n.to_string(),
+        AMQPValue::LongInt(n) => n.to_string(),
+        other => format!("{other:?}"),
+    })
+}
+
+/// Connection-level building blocks for tests and tools: a plain connection and channel.
+pub async fn connect_plain(
+    url: &SecretUrl,
+    name: &str,
+) -> Result<(Connection, Channel), lapin::Error> {
+    let conn = Connection::connect(
+        url.expose(),
+        ConnectionProperties::default().with_connection_name(LongString::from(name)),
+    )
+    .await?;
+    let ch = conn.create_channel().await?;
+    Ok((conn, ch))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_queues_are_named_after_their_delays() {
+        let t = Topology::new(
+            "mail",
+            &[
+                Duration::from_secs(10),
+                Duration::from_secs(60),
+                Duration::from_secs(5400),
+            ],
+            QueueType::Classic,
+        );
+        let names: Vec<&str> = t.retry.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            ["mail.retry.10s", "mail.retry.1m", "mail.retry.1h30m"]
+        );
+        assert_eq!(t.dlq, "mail.dlq");
+    }
+}

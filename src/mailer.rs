@@ -1,0 +1,332 @@
+//! SMTP delivery: the only module that knows the SMTP transport (lettre's connection type).
+//!
+//! Connections are pooled here rather than in lettre's pool for two reasons: lettre never sets
+//! `TCP_NODELAY` (each email then waits ~40 ms on Nagle + delayed ACK), and its pool sends a
+//! `NOOP` on every checkout. We open the socket ourselves with `TCP_NODELAY`, hand it to lettre
+//! for the SMTP dialogue, and only probe a connection with `NOOP` after it sat idle.
+//!
+//! Every send is bounded as a whole by the configured timeout (lettre's own timeout covers the
+//! TCP connect only). The reply code decides [`SendError::Transient`] (4xx, timeouts, network
+//! and set-up failures) vs [`SendError::Permanent`] (5xx to the message itself).
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use lettre::Message;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use tokio::net::TcpStream;
+use tokio::sync::Semaphore;
+
+use crate::config::SecretUrl;
+
+/// A pooled connection idle longer than this is probed with `NOOP` before use.
+const PROBE_AFTER_IDLE: Duration = Duration::from_secs(5);
+/// A pooled connection idle longer than this is closed (servers drop idle clients).
+const MAX_IDLE: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Worth retrying later: 4xx, timeout, connection refused or dropped, TLS or AUTH set-up.
+    #[error("{0}")]
+    Transient(String),
+    /// The server refused this message (5xx): retrying will not help.
+    #[error("{0}")]
+    Permanent(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tls {
+    None,
+    /// STARTTLS when offered.
+    Opportunistic,
+    /// STARTTLS or fail.
+    Required,
+    /// TLS from the first byte (`smtps://`).
+    Implicit,
+}
+
+/// Where and how to connect, parsed from the SMTP URL.
+#[derive(Clone)]
+struct Endpoint {
+    host: String,
+    port: u16,
+    tls: Tls,
+    credentials: Option<Credentials>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{key}: {message}")]
+pub struct UrlError {
+    key: &'static str,
+    message: String,
+}
+
+impl Endpoint {
+    fn parse(url: &SecretUrl) -> Result<Endpoint, UrlError> {
+        let err = |message: String| UrlError {
+            key: "MAILROOM_SMTP_URL",
+            message,
+        };
+        let u = url::Url::parse(url.expose())
+            .map_err(|e| err(format!("`{}` is not a URL ({e})", url.redacted())))?;
+        let host = u
+            .host_str()
+            .ok_or_else(|| err(format!("`{}` has no host", url.redacted())))?
+            .trim_matches(['[', ']'])
+            .to_owned();
+        let mut tls = match u.scheme() {
+            "smtp" => Tls::None,
+            "smtps" => Tls::Implicit,
+            other => return Err(err(format!("unknown scheme `{other}` (use smtp or smtps)"))),
+        };
+        for (k, v) in u.query_pairs() {
+            match (k.as_ref(), v.as_ref(), tls) {
+                ("tls", "required", Tls::None) => tls = Tls::Required,
+                ("tls", "opportunistic", Tls::None) => tls = Tls::Opportunistic,
+                ("tls", "none", Tls::None) => {}
+                _ => {
+                    return Err(err(format!(
+                        "unknown option `{k}={v}` (smtp:// takes tls=required, tls=opportunistic or tls=none)"
+                    )));
+                }
+            }
+        }
+        let port = u.port().unwrap_or(match tls {
+            Tls::Implicit => 465,
+            Tls::Required => 587,
+            _ => 25,
+        });
+        let decode = |s: &str| {
+            percent_decode(s)
+                .map_err(|_| err("user or password is not valid percent-encoded UTF-8".into()))
+        };
+        let credentials = if u.username().is_empty() {
+            None
+        } else {
+            Some(Credentials::new(
+                decode(u.username())?,
+                decode(u.password().unwrap_or_default())?,
+            ))
+        };
+        Ok(Endpoint {
+            host,
+            port,
+            tls,
+            credentials,
+        })
+    }
+}
+
+fn percent_decode(s: &str) -> Result<String, std::str::Utf8Error> {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map(|c| c.into_owned())
+}
+
+/// Sends messages over a bounded pool of SMTP connections.
+pub struct Mailer {
+    endpoint: Endpoint,
+    hello: ClientId,
+    timeout: Duration,
+    /// Caps connections (and so sends) in flight: lettre has no cap of its own.
+    permits: Semaphore,
+    /// Connections between sends, with the moment they were returned.
+    idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer")
+            .field("host", &self.endpoint.host)
+            .field("port", &self.endpoint.port)
+            .field("tls", &self.endpoint.tls)
+            .finish()
+    }
+}
+
+impl Mailer {
+    pub fn new(
+        url: &SecretUrl,
+        hello_name: &str,
+        timeout: Duration,
+        max_connections: usize,
+    ) -> Result<Mailer, UrlError> {
+        Ok(Mailer {
+            endpoint: Endpoint::parse(url)?,
+            hello: ClientId::Domain(hello_name.to_owned()),
+            timeout,
+            permits: Semaphore::new(max_connections.max(1)),
+            idle: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Sends one message; the whole attempt is bounded by the configured timeout.
+    pub async fn send(&self, message: &Message) -> Result<(), SendError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| SendError::Transient("the mailer is shut down".into()))?;
+        match tokio::time::timeout(self.timeout, self.send_unbounded(message)).await {
+            Ok(result) => result,
+            // The connection was inside the cancelled future and is dropped with it, so a
+            // half-finished dialogue is never reused.
+            Err(_) => Err(SendError::Transient(format!(
+                "SMTP send timed out after {}",
+                humantime::format_duration(self.timeout)
+            ))),
+        }
+    }
+
+    async fn send_unbounded(&self, message: &Message) -> Result<(), SendError> {
+        let mut conn = self.checkout().await?;
+        let bytes = message.formatted();
+        match conn.send(message.envelope(), &bytes).await {
+            Ok(_) => {
+                self.checkin(conn);
+                Ok(())
+            }
+            // lettre closes the connection on any SMTP error; it is not returned to the pool.
+            Err(e) => Err(classify(&e)),
+        }
+    }
+
+    async fn checkout(&self) -> Result<AsyncSmtpConnection, SendError> {
+        loop {
+            let candidate = {
+                let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+                idle.pop()
+            };
+            let Some((mut conn, since)) = candidate else {
+                return self.connect().await;
+            };
+            let idle_for = since.elapsed();
+            if idle_for > MAX_IDLE {
+                conn.abort().await;
+                continue;
+            }
+            if idle_for > PROBE_AFTER_IDLE && !conn.test_connected().await {
+                continue;
+            }
+            return Ok(conn);
+        }
+    }
+
+    fn checkin(&self, conn: AsyncSmtpConnection) {
+        if conn.has_broken() {
+            return;
+        }
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        idle.push((conn, Instant::now()));
+    }
+
+    /// Opens a connection: TCP with `TCP_NODELAY`, EHLO, STARTTLS and AUTH as configured. Any
+    /// failure here is transient: it says nothing about the message.
+    async fn connect(&self) -> Result<AsyncSmtpConnection, SendError> {
+        let ep = &self.endpoint;
+        let setup = |what: &str, e: &dyn std::fmt::Display| {
+            SendError::Transient(format!("SMTP {what} {}:{}: {e}", ep.host, ep.port))
+        };
+        let mut conn = if ep.tls == Tls::Implicit {
+            // Implicit TLS goes through lettre's own connector (it wraps the socket before
+            // EHLO); TLS records already batch each command.
+            let tls =
+                TlsParameters::new(ep.host.clone()).map_err(|e| setup("TLS set-up for", &e))?;
+            AsyncSmtpConnection::connect_tokio1(
+                (ep.host.as_str(), ep.port),
+                Some(self.timeout),
+                &self.hello,
+                Some(tls),
+                None,
+            )
+            .await
+            .map_err(|e| setup("connect to", &e))?
+        } else {
+            let tcp = TcpStream::connect((ep.host.as_str(), ep.port))
+                .await
+                .map_err(|e| setup("connect to", &e))?;
+            tcp.set_nodelay(true)
+                .map_err(|e| setup("socket option on", &e))?;
+            let mut conn = AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &self.hello)
+                .await
+                .map_err(|e| setup("greeting from", &e))?;
+            let starttls = match ep.tls {
+                Tls::Required => true,
+                Tls::Opportunistic => conn.can_starttls(),
+                _ => false,
+            };
+            if starttls {
+                let tls =
+                    TlsParameters::new(ep.host.clone()).map_err(|e| setup("TLS set-up for", &e))?;
+                conn.starttls(tls, &self.hello)
+                    .await
+                    .map_err(|e| setup("STARTTLS with", &e))?;
+            }
+            conn
+        };
+        if let Some(credentials) = &ep.credentials {
+            conn.auth(&[Mechanism::Plain, Mechanism::Login], credentials)
+                .await
+                .map_err(|e| setup("AUTH with", &e))?;
+        }
+        Ok(conn)
+    }
+
+    /// Closes pooled connections politely (QUIT).
+    pub async fn shutdown(&self) {
+        let conns: Vec<_> = {
+            let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+            idle.drain(..).collect()
+        };
+        for (mut c, _) in conns {
+            let _ = c.quit().await;
+        }
+    }
+}
+
+/// 5xx → permanent; everything else (4xx, network, timeout, TLS) → transient.
+fn classify(e: &lettre::transport::smtp::Error) -> SendError {
+    let text = e.to_string();
+    if e.is_permanent() {
+        SendError::Permanent(format!("SMTP server refused the message: {text}"))
+    } else if e.is_transient() {
+        SendError::Transient(format!("SMTP server deferred the message: {text}"))
+    } else {
+        SendError::Transient(format!("SMTP delivery failed: {text}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ep(url: &str) -> Endpoint {
+        Endpoint::parse(&SecretUrl::new(url)).unwrap()
+    }
+
+    #[test]
+    fn smtp_urls_choose_tls_and_ports() {
+        let e = ep("smtp://127.0.0.1:2525");
+        assert_eq!((e.port, e.tls), (2525, Tls::None));
+        assert_eq!(ep("smtp://mx.test?tls=required").port, 587);
+        assert_eq!(ep("smtp://mx.test?tls=required").tls, Tls::Required);
+        assert_eq!(ep("smtps://mx.test").port, 465);
+        assert!(ep("smtp://user%40x:p%3Ass@mx.test").credentials.is_some());
+        let err = Endpoint::parse(&SecretUrl::new("smtp://u:hunter2@mx.test?tls=maybe"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("tls=maybe") && !err.contains("hunter2"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn percent_decoding_handles_escapes_and_plain_text() {
+        assert_eq!(percent_decode("a%40b%3Ac").unwrap(), "a@b:c");
+        assert_eq!(percent_decode("100%").unwrap(), "100%");
+    }
+}

@@ -1,0 +1,516 @@
+//! The broker worker: consume events, send through SMTP, and settle every delivery.
+//!
+//! [`Worker::handle`] is the one-step function: body in, [`Outcome`] out (render, claim, send,
+//! record). [`decide`] is the one place that turns an outcome into a broker action (ack,
+//! republish to a retry tier, republish to the dead-letter queue), and [`Worker::settle`]
+//! carries the action out: republish with a confirm first, ack after. [`Worker::run`] is the
+//! loop: it reconnects with backoff when the broker goes away and drains in-flight deliveries
+//! on shutdown.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::amqp::{Broker, Incoming, Topology};
+use crate::config::WorkerSettings;
+use crate::locale::LangSource;
+use crate::mailer::{Mailer, SendError};
+use crate::pipeline::{Pipeline, RejectKind};
+use crate::store::{Claim, Store};
+
+/// The dead-letter kinds (`x-mailroom-error-kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadKind {
+    Malformed,
+    Unroutable,
+    Render,
+    /// The SMTP server refused the message (5xx).
+    Rejected,
+    /// Transient failures on every attempt.
+    RetriesExhausted,
+}
+
+impl DeadKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadKind::Malformed => "malformed",
+            DeadKind::Unroutable => "unroutable",
+            DeadKind::Render => "render",
+            DeadKind::Rejected => "rejected",
+            DeadKind::RetriesExhausted => "retries_exhausted",
+        }
+    }
+}
+
+impl From<RejectKind> for DeadKind {
+    fn from(k: RejectKind) -> Self {
+        match k {
+            RejectKind::Malformed => DeadKind::Malformed,
+            RejectKind::Unroutable => DeadKind::Unroutable,
+            RejectKind::Render => DeadKind::Render,
+        }
+    }
+}
+
+/// What became of one delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The SMTP server accepted the email.
+    Sent,
+    /// The event id was sent before: nothing to do.
+    Duplicate,
+    /// Another delivery of the same id is being sent right now: look again later.
+    Busy,
+    /// A transient failure: try again after the next delay.
+    Retry { reason: String },
+    /// Never going to work: straight to the dead-letter queue.
+    DeadLetter { kind: DeadKind, reason: String },
+}
+
+/// What to do with the delivery on the broker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Ack,
+    /// Publish a copy (confirmed) to `queue` with these headers, then ack the original.
+    Republish {
+        queue: String,
+        attempts: u32,
+        /// (kind, reason) for `x-mailroom-error-kind` / `x-mailroom-error`; the kind is
+        /// `None` on retries, which are not dead letters.
+        kind: Option<DeadKind>,
+        reason: Option<String>,
+    },
+}
+
+/// The one place where outcomes become broker actions. `before` is the number of attempts
+/// the event had already had (`x-mailroom-attempts`).
+pub fn decide(outcome: &Outcome, before: u32, topology: &Topology) -> Action {
+    let attempt = before.saturating_add(1);
+    match outcome {
+        Outcome::Sent | Outcome::Duplicate => Action::Ack,
+        Outcome::Busy => Action::Republish {
+            // Not an attempt of ours: the count stays. Without tiers, back of the line.
+            queue: topology
+                .retry
+                .first()
+                .map_or_else(|| topology.queue.clone(), |(_, q)| q.clone()),
+            attempts: before,
+            kind: None,
+            reason: Some("another delivery of this event is being sent".to_owned()),
+        },
+        Outcome::Retry { reason } => match topology.retry.get(attempt as usize - 1) {
+            Some((_, queue)) => Action::Republish {
+                queue: queue.clone(),
+                attempts: attempt,
+                kind: None,
+                reason: Some(reason.clone()),
+            },
+            None => Action::Republish {
+                queue: topology.dlq.clone(),
+                attempts: attempt,
+                kind: Some(DeadKind::RetriesExhausted),
+                reason: Some(format!("{attempt} attempts failed; last: {reason}")),
+            },
+        },
+        Outcome::DeadLetter { kind, reason } => Action::Republish {
+            queue: topology.dlq.clone(),
+            attempts: attempt,
+            kind: Some(*kind),
+            reason: Some(reason.clone()),
+        },
+    }
+}
+
+/// What the logs say about a handled delivery.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    pub event_id: Option<String>,
+    pub event_type: Option<String>,
+    pub template: Option<String>,
+    pub locale: Option<String>,
+    pub lang_source: Option<LangSource>,
+}
+
+/// Everything a delivery needs, built once.
+pub struct Worker {
+    pipeline: Arc<Pipeline>,
+    mailer: Mailer,
+    store: Store,
+    settings: WorkerSettings,
+    topology: Topology,
+    /// Prefix of the AMQP connection names, so operators (and tests) can find them.
+    name: String,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker")
+            .field("name", &self.name)
+            .field("topology", &self.topology)
+            .finish()
+    }
+}
+
+impl Worker {
+    pub fn new(
+        pipeline: Arc<Pipeline>,
+        mailer: Mailer,
+        store: Store,
+        settings: WorkerSettings,
+        name: &str,
+    ) -> Worker {
+        let topology = Topology::new(&settings.queue, &settings.retry_delays, settings.queue_type);
+        Worker {
+            pipeline,
+            mailer,
+            store,
+            settings,
+            topology,
+            name: name.to_owned(),
+        }
+    }
+
+    pub fn topology(&self) -> &Topology {
+        &self.topology
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The one-step function: render, claim, send, record.
+    pub async fn handle(&self, body: &[u8]) -> (Outcome, Meta) {
+        let prepared = match self.pipeline.prepare(body) {
+            Ok(p) => p,
+            Err(r) => {
+                let meta = Meta {
+                    event_id: r.event_id.clone(),
+                    ..Meta::default()
+                };
+                let outcome = Outcome::DeadLetter {
+                    kind: r.kind.into(),
+                    reason: r.reason,
+                };
+                return (outcome, meta);
+            }
+        };
+        let meta = Meta {
+            event_id: Some(prepared.event_id.clone()),
+            event_type: Some(prepared.event_type.clone()),
+            template: Some(prepared.template.clone()),
+            locale: Some(prepared.rendered.locale.clone()),
+            lang_source: Some(prepared.lang_source),
+        };
+        for note in &prepared.notes {
+            tracing::warn!(event_id = %prepared.event_id, "{note}");
+        }
+        let id = &prepared.event_id;
+        match self.store.claim(id).await {
+            Ok(Claim::Claimed) => {}
+            Ok(Claim::AlreadySent) => return (Outcome::Duplicate, meta),
+            Ok(Claim::Busy) => return (Outcome::Busy, meta),
+            Err(e) => {
+                return (
+                    Outcome::Retry {
+                        reason: e.to_string(),
+                    },
+                    meta,
+                );
+            }
+        }
+        let outcome = match self.mailer.send(&prepared.message).await {
+            Ok(()) => {
+                if let Err(e) = self.store.mark_sent(id).await {
+                    // The email is out; not recording it only risks one duplicate later.
+                    tracing::error!(event_id = %id, "sent, but not recorded: {e}");
+                }
+                Outcome::Sent
+            }
+            Err(e) => {
+                if let Err(se) = self.store.release(id).await {
+                    tracing::error!(event_id = %id, "could not release the claim: {se}");
+                }
+                match e {
+                    SendError::Transient(reason) => Outcome::Retry { reason },
+                    SendError::Permanent(reason) => Outcome::DeadLetter {
+                        kind: DeadKind::Rejected,
+                        reason,
+                    },
+                }
+            }
+        };
+        (outcome, meta)
+    }
+
+    /// Handles one delivery and settles it on the broker.
+    async fn process(&self, broker: &Broker, incoming: Incoming) {
+        let started = Instant::now();
+        let before = incoming.attempts();
+        let (outcome, meta) = self.handle(incoming.body()).await;
+        let action = decide(&outcome, before, &self.topology);
+        let settled = self.settle(broker, &incoming, &action).await;
+        log_outcome(
+            &outcome,
+            &action,
+            &meta,
+            before + 1,
+            started.elapsed(),
+            settled,
+        );
+    }
+
+    /// Carries out `action`: republish (confirmed) first, ack after, so a crash in between
+    /// duplicates a message rather than losing it. Returns whether the ack happened.
+    async fn settle(&self, broker: &Broker, incoming: &Incoming, action: &Action) -> bool {
+        if let Action::Republish {
+            queue,
+            attempts,
+            kind,
+            reason,
+        } = action
+        {
+            let error = reason
+                .as_deref()
+                .map(|r| (kind.map_or("retry", DeadKind::as_str), r));
+            let props = incoming.properties_with(*attempts, error);
+            if let Err(e) = broker.publish(queue, incoming.body(), props).await {
+                tracing::error!(
+                    "could not republish to `{queue}`: {e}; returning the delivery to the queue"
+                );
+                // Slow down: a broker refusing publishes would otherwise see a hot loop.
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let _ = incoming.requeue().await;
+                return false;
+            }
+        }
+        match incoming.ack().await {
+            Ok(true) => true,
+            Ok(false) => {
+                tracing::warn!(
+                    "the ack did not happen (channel recovered); the broker will redeliver and the duplicate will be skipped"
+                );
+                false
+            }
+            Err(e) => {
+                tracing::warn!(
+                    "the ack failed ({e}); the broker will redeliver and the duplicate will be skipped"
+                );
+                false
+            }
+        }
+    }
+
+    /// Consumes until `shutdown` is cancelled, reconnecting with backoff whenever the broker
+    /// connection is lost. Returns after in-flight deliveries finished (bounded wait).
+    pub async fn run(self: Arc<Self>, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let mut delay = Duration::from_millis(200);
+        loop {
+            if shutdown.is_cancelled() {
+                break;
+            }
+            match self.session(&shutdown, &mut delay).await {
+                Ok(()) => break,
+                Err(e) => {
+                    tracing::warn!(
+                        "broker session ended: {e}; reconnecting in {}",
+                        humantime::format_duration(delay)
+                    );
+                    tokio::select! {
+                        _ = shutdown.cancelled() => break,
+                        _ = tokio::time::sleep(delay) => {}
+                    }
+                    delay = (delay * 2).min(Duration::from_secs(30));
+                }
+            }
+        }
+        self.mailer.shutdown().await;
+        Ok(())
+    }
+
+    /// One connection's lifetime. `Ok` means a clean shutdown; `Err`, a lost connection.
+    async fn session(
+        self: &Arc<Self>,
+        shutdown: &CancellationToken,
+        delay: &mut Duration,
+    ) -> Result<(), lapin::Error> {
+        let broker =
+            Arc::new(Broker::connect(&self.settings.amqp_url, &self.topology, &self.name).await?);
+        let tag = format!("{}-{}", self.name, std::process::id());
+        let mut consumer = broker.consume(self.settings.concurrency, &tag).await?;
+        tracing::info!(
+            queue = %self.topology.queue,
+            broker = %self.settings.amqp_url.redacted(),
+            prefetch = self.settings.concurrency,
+            "consuming"
+        );
+        *delay = Duration::from_millis(200);
+        // Tasks of this session: each holds one delivery until it is settled. Their number is
+        // bounded by the prefetch, so no semaphore is needed here.
+        let tracker = TaskTracker::new();
+        let result = loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => {
+                    if let Err(e) = broker.cancel(&tag).await {
+                        tracing::warn!("could not cancel the consumer: {e}");
+                    }
+                    break Ok(());
+                }
+                next = consumer.next() => match next {
+                    Some(Ok(delivery)) => {
+                        let worker = self.clone();
+                        let broker = broker.clone();
+                        tracker.spawn(async move {
+                            worker.process(&broker, Incoming::from(delivery)).await;
+                        });
+                    }
+                    Some(Err(e)) => break Err(e),
+                    None => break Err(lapin::Error::from(lapin::ErrorKind::InvalidConnectionState(
+                        lapin::ConnectionState::Closed,
+                    ))),
+                }
+            }
+        };
+        tracker.close();
+        if tokio::time::timeout(self.settings.shutdown_timeout, tracker.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "in-flight emails did not finish within {}; their deliveries return to the queue",
+                humantime::format_duration(self.settings.shutdown_timeout)
+            );
+        }
+        broker.close().await;
+        result
+    }
+}
+
+fn log_outcome(
+    outcome: &Outcome,
+    action: &Action,
+    meta: &Meta,
+    attempt: u32,
+    took: Duration,
+    acked: bool,
+) {
+    let event_id = meta.event_id.as_deref().unwrap_or("-");
+    let event_type = meta.event_type.as_deref().unwrap_or("-");
+    let template = meta.template.as_deref().unwrap_or("-");
+    let locale = meta.locale.as_deref().unwrap_or("-");
+    let lang_source = meta.lang_source.map_or("-", LangSource::as_str);
+    let ms = took.as_millis() as u64;
+    match (outcome, action) {
+        (Outcome::Sent, _) => tracing::info!(
+            event_id,
+            event_type,
+            template,
+            locale,
+            lang_source,
+            attempt,
+            ms,
+            acked,
+            "sent"
+        ),
+        (Outcome::Duplicate, _) => tracing::info!(
+            event_id,
+            event_type,
+            template,
+            attempt,
+            ms,
+            acked,
+            "already sent; skipped"
+        ),
+        (_, Action::Republish { queue, reason, .. }) => tracing::warn!(
+            event_id, event_type, template, locale, attempt, ms, acked,
+            to = %queue,
+            "{}",
+            reason.as_deref().unwrap_or("republished")
+        ),
+        (_, Action::Ack) => tracing::info!(event_id, attempt, ms, acked, "settled"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::QueueType;
+
+    fn topology() -> Topology {
+        Topology::new(
+            "q",
+            &[Duration::from_secs(10), Duration::from_secs(60)],
+            QueueType::Classic,
+        )
+    }
+
+    fn republish(
+        queue: &str,
+        attempts: u32,
+        kind: Option<DeadKind>,
+    ) -> (String, u32, Option<DeadKind>) {
+        (queue.to_owned(), attempts, kind)
+    }
+
+    fn target(a: Action) -> (String, u32, Option<DeadKind>) {
+        match a {
+            Action::Republish {
+                queue,
+                attempts,
+                kind,
+                ..
+            } => (queue, attempts, kind),
+            Action::Ack => panic!("expected a republish"),
+        }
+    }
+
+    #[test]
+    fn transient_failures_climb_the_tiers_then_dead_letter() {
+        let t = topology();
+        let retry = Outcome::Retry {
+            reason: "451".into(),
+        };
+        assert_eq!(
+            target(decide(&retry, 0, &t)),
+            republish("q.retry.10s", 1, None)
+        );
+        assert_eq!(
+            target(decide(&retry, 1, &t)),
+            republish("q.retry.1m", 2, None)
+        );
+        assert_eq!(
+            target(decide(&retry, 2, &t)),
+            republish("q.dlq", 3, Some(DeadKind::RetriesExhausted))
+        );
+    }
+
+    #[test]
+    fn permanent_and_invalid_go_straight_to_the_dead_letter_queue() {
+        let t = topology();
+        for kind in [
+            DeadKind::Rejected,
+            DeadKind::Malformed,
+            DeadKind::Unroutable,
+            DeadKind::Render,
+        ] {
+            let o = Outcome::DeadLetter {
+                kind,
+                reason: "x".into(),
+            };
+            assert_eq!(target(decide(&o, 0, &t)), republish("q.dlq", 1, Some(kind)));
+        }
+    }
+
+    #[test]
+    fn sent_and_duplicates_are_acked_and_busy_waits_without_counting() {
+        let t = topology();
+        assert_eq!(decide(&Outcome::Sent, 3, &t), Action::Ack);
+        assert_eq!(decide(&Outcome::Duplicate, 0, &t), Action::Ack);
+        assert_eq!(
+            target(decide(&Outcome::Busy, 1, &t)),
+            republish("q.retry.10s", 1, None)
+        );
+    }
+}

@@ -1,0 +1,476 @@
+//! The broker worker against a real RabbitMQ and a real SMTP conversation, faults injected.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use mailroom::amqp::{ATTEMPTS_HEADER, ERROR_HEADER, ERROR_KIND_HEADER, Topology, header_text};
+use serde_json::{Value, json};
+
+use crate::broker::{
+    Reply, Smtp, TestWorker, cleanup, collect, depth, drain, force_close_connection, free_port,
+    publish, publisher, queue_name, state_dir, wait_until, worker_settings,
+};
+use crate::helpers::{base_event, pipeline, with};
+
+fn event(id: &str, kind: &str, lang: &str) -> Value {
+    let e = with(base_event(), "id", json!(id));
+    let e = with(e, "user.user_metadata.lang", json!(lang));
+    match kind {
+        "code" => with(
+            with(e, "type", json!("user.verification_code_requested")),
+            "data",
+            json!({"code": "123456", "ttl_seconds": 600}),
+        ),
+        "welcome" => with(with(e, "type", json!("user.signed_up")), "data", json!({})),
+        _ => e,
+    }
+}
+
+fn topology_of(w: &TestWorker) -> Topology {
+    w.worker.topology().clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_template_is_delivered_in_three_locales() {
+    let smtp = Smtp::start(Reply::Accept);
+    let state = state_dir();
+    let queue = queue_name("happy");
+    let w = TestWorker::start(
+        worker_settings(&queue, &smtp.url(), state.path()),
+        "w.test",
+        &queue,
+    );
+    let broker = publisher(&topology_of(&w)).await;
+    let cases = [
+        ("verify", "en"),
+        ("verify", "fr"),
+        ("verify", "ar"),
+        ("code", "de"),
+        ("code", "ja"),
+        ("code", "es"),
+        ("welcome", "pt-BR"),
+        ("welcome", "en"),
+        ("welcome", "ar"),
+    ];
+    let p = pipeline();
+    let mut expected = HashMap::new();
+    for (i, (kind, lang)) in cases.iter().enumerate() {
+        let id = format!("evt_happy_{i}");
+        let e = event(&id, kind, lang);
+        let prepared = p.prepare(e.to_string().as_bytes()).unwrap();
+        expected.insert(format!("<{id}@acme.test>"), (lang.to_string(), prepared));
+        publish(&broker, e.to_string().as_bytes()).await;
+    }
+    assert!(
+        wait_until(Duration::from_secs(20), || smtp.count() == cases.len()).await,
+        "{} of {}",
+        smtp.count(),
+        cases.len()
+    );
+    for r in smtp.received() {
+        let id = r.header("Message-ID").unwrap();
+        let (lang, prepared) = &expected[&id];
+        assert_eq!(
+            r.header("Content-Language").as_deref(),
+            Some(lang.as_str()),
+            "{id}"
+        );
+        let want = String::from_utf8(prepared.message.formatted()).unwrap();
+        let subject = |raw: &str| {
+            raw.split("\r\n")
+                .find(|l| l.starts_with("Subject:"))
+                .map(str::to_owned)
+        };
+        assert_eq!(subject(&r.text()), subject(&want), "{id}");
+        assert!(r.text().contains("Content-Type: multipart/alternative;"));
+        assert!(r.text().contains("Content-Type: text/plain; charset=utf-8"));
+        assert!(r.text().contains("Content-Type: text/html; charset=utf-8"));
+        assert_eq!(r.helo, "w.test", "hello_name is set");
+    }
+    w.stop().await;
+    assert_eq!(depth(&queue).await, 0);
+    cleanup(&broker.topology().clone()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_events_are_dead_lettered_at_once_with_their_reason() {
+    let smtp = Smtp::start(Reply::Accept);
+    let state = state_dir();
+    let queue = queue_name("bad");
+    let w = TestWorker::start(
+        worker_settings(&queue, &smtp.url(), state.path()),
+        "w.test",
+        &queue,
+    );
+    let t = topology_of(&w);
+    let broker = publisher(&t).await;
+    let bodies: Vec<Vec<u8>> = vec![
+        b"this is not JSON".to_vec(),
+        with(base_event(), "user.email", json!("ana(at)example"))
+            .to_string()
+            .into_bytes(),
+        with(base_event(), "type", json!("user.password_changed"))
+            .to_string()
+            .into_bytes(),
+        b"\xff\xfe".to_vec(),
+    ];
+    for b in &bodies {
+        publish(&broker, b).await;
+    }
+    let dead = collect(&t.dlq, bodies.len(), Duration::from_secs(15)).await;
+    assert_eq!(dead.len(), bodies.len());
+    let by_body: HashMap<Vec<u8>, _> = dead.into_iter().collect();
+    let kinds: Vec<String> = bodies
+        .iter()
+        .map(|b| header_text(&by_body[b], ERROR_KIND_HEADER).unwrap())
+        .collect();
+    assert_eq!(kinds, ["malformed", "malformed", "unroutable", "malformed"]);
+    let props = &by_body[&bodies[1]];
+    assert_eq!(header_text(props, ATTEMPTS_HEADER).as_deref(), Some("1"));
+    assert_eq!(
+        header_text(props, ERROR_HEADER).as_deref(),
+        Some("user.email: `ana(at)example` is not an email address")
+    );
+    assert_eq!(
+        props.content_type().as_ref().map(|c| c.as_str()),
+        Some("application/json"),
+        "original properties kept"
+    );
+    assert_eq!(smtp.count(), 0);
+    w.stop().await;
+    cleanup(&t).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_451_twice_then_accept_sends_one_email_on_the_third_attempt() {
+    let smtp = Smtp::start(Reply::FailFirst {
+        code: 451,
+        times: 2,
+    });
+    let state = state_dir();
+    let queue = queue_name("451");
+    let w = TestWorker::start(
+        worker_settings(&queue, &smtp.url(), state.path()),
+        "w.test",
+        &queue,
+    );
+    let t = topology_of(&w);
+    let broker = publisher(&t).await;
+    publish(
+        &broker,
+        event("evt_451", "verify", "en").to_string().as_bytes(),
+    )
+    .await;
+    assert!(wait_until(Duration::from_secs(20), || smtp.count() == 1).await);
+    assert_eq!(
+        smtp.rcpt_attempts(),
+        3,
+        "two deferrals, then the accepted attempt"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(smtp.count(), 1);
+    assert!(w.worker.store().is_sent("evt_451").await.unwrap());
+    assert_eq!(depth(&t.dlq).await, 0);
+    w.stop().await;
+    cleanup(&t).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_550_is_dead_lettered_as_rejected() {
+    let smtp = Smtp::start(Reply::Always(550));
+    let state = state_dir();
+    let queue = queue_name("550");
+    let w = TestWorker::start(
+        worker_settings(&queue, &smtp.url(), state.path()),
+        "w.test",
+        &queue,
+    );
+    let t = topology_of(&w);
+    let broker = publisher(&t).await;
+    publish(
+        &broker,
+        event("evt_550", "verify", "en").to_string().as_bytes(),
+    )
+    .await;
+    let dead = collect(&t.dlq, 1, Duration::from_secs(10)).await;
+    assert_eq!(dead.len(), 1);
+    assert_eq!(
+        header_text(&dead[0].1, ERROR_KIND_HEADER).as_deref(),
+        Some("rejected")
+    );
+    assert!(
+        header_text(&dead[0].1, ERROR_HEADER)
+            .unwrap()
+            .contains("550")
+    );
+    assert_eq!(smtp.rcpt_attempts(), 1, "no retry for a permanent failure");
+    assert!(!w.worker.store().is_sent("evt_550").await.unwrap());
+    w.stop().await;
+    cleanup(&t).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_smtp_server_that_was_down_gets_the_email_once_it_is_back() {
+    let port = free_port();
+    let state = state_dir();
+    let queue = queue_name("down");
+    let mut settings = worker_settings(&queue, &format!("smtp://127.0.0.1:{port}"), state.path());
+    settings.retry_delays = vec![Duration::from_secs(1); 6];
+    let w = TestWorker::start(settings, "w.test", &queue);
+    let t = topology_of(&w);
+    let broker = publisher(&t).await;
+    publish(
+        &broker,
+        event("evt_down", "welcome", "fr").to_string().as_bytes(),
+    )
+    .await;
+    // The first attempt meets a closed port and goes to a retry tier.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let smtp = Smtp::start_on(listener, Reply::Accept, Duration::ZERO);
+    assert!(wait_until(Duration::from_secs(15), || smtp.count() == 1).await);
+    assert_eq!(
+        smtp.received()[0].header("Message-ID").as_deref(),
+        Some("<evt_down@acme.test>")
+    );
+    w.stop().await;
+    cleanup(&t).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_never_answers_times_out_into_a_retry_tier() {
+    // Accepts connections and says nothing: no greeting, ever.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = silent.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((sock, _)) = silent.accept().await {
+            held.push(sock);
+        }
+    });
+    let state = state_dir();
+    let queue = queue_name("stall");
+    let mut settings = worker_settings(&queue, &format!("smtp://{addr}"), state.path());
+    settings.smtp_timeout = Duration::from_secs(1);
+    settings.retry_delays = vec![Duration::from_secs(3600)];
+    let w = TestWorker::start(settings, "w.test", &queue);
+    let t = topology_of(&w);
+    let broker = publisher(&t).await;
+    publish(
+        &broker,
+        event("evt_stall", "verify", "en").to_string().as_bytes(),
+    )
+    .await;
+    let tier = t.retry[0].1.clone();
+    let mut parked = 0;
+    for _ in 0..100 {
+        parked = depth(&tier).await;
+        if parked == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(parked, 1, "the event waits in {tier}");
+    let msgs = drain(&tier).await;
+    assert_eq!(
+        header_text(&msgs[0].1, ATTEMPTS_HEADER).as_deref(),
+        Some("1")
+    );
+    assert!(
+        header_text(&msgs[0].1, ERROR_HEADER)
+            .unwrap()
+            .contains("timed out")
+    );
+    w.stop().await;
+    cleanup(&t).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_event_published_twice_is_sent_once() {
+    let smtp = Smtp::start(Reply::Accept);
+    let state = state_dir();
+    let queue = queue_name("dup");
+    let w = TestWorker::start(
+        worker_settings(&queue, &smtp.url(), state.path()),
+        "w.test",
+        &queue,
+    );
+    let t = topology_of(&w);
+    let broker = publisher(&t).await;
+    let body = event("evt_dup", "verify", "de").to_string();
+    publish(&broker, body.as_bytes()).await;
+    publish(&broker, body.as_bytes()).await;
+    assert!(wait_until(Duration::from_secs(10), || smtp.count() == 1).await);
+    // Give the second copy time to come back from a retry tier if it was busy.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(smtp.count(), 1);
+    for (_, tier) in &t.retry {
+        assert_eq!(depth(tier).await, 0);
+    }
+    assert_eq!(depth(&t.queue).await, 0);
+    w.stop().await;
+    cleanup(&t).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forcibly_closed_broker_connection_loses_and_duplicates_nothing() {
+    let smtp = Smtp::start_slow(Duration::from_millis(20));
+    let state = state_dir();
+    let queue = queue_name("kill");
+    let name = format!("kill-{}", std::process::id());
+    let w = TestWorker::start(
+        worker_settings(&queue, &smtp.url(), state.path()),
+        "w.test",
+        &name,
+    );
+    let t = topology_of(&w);
+    let broker = publisher(&t).await;
+    const N: usize = 200;
+    for i in 0..N {
+        publish(
+            &broker,
+            event(&format!("evt_kill_{i}"), "verify", "en")
+                .to_string()
+                .as_bytes(),
+        )
+        .await;
+    }
+    assert!(wait_until(Duration::from_secs(20), || smtp.count() >= 20).await);
+    assert!(
+        force_close_connection(&format!("{name}-consume")),
+        "the consume connection was found and closed"
+    );
+    assert!(
+        wait_until(Duration::from_secs(60), || smtp.count() >= N).await,
+        "{} of {N}",
+        smtp.count()
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let ids: Vec<String> = smtp
+        .received()
+        .iter()
+        .map(|r| r.header("Message-ID").unwrap())
+        .collect();
+    let distinct: HashSet<&String> = ids.iter().collect();
+    assert_eq!(distinct.len(), N, "every event delivered");
+    assert_eq!(ids.len(), N, "no event delivered twice");
+    w.stop().await;
+    cleanup(&t).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_share_500_events_and_send_each_once() {
+    let smtp = Smtp::start(Reply::Accept);
+    let state = state_dir();
+    let queue = queue_name("two");
+    let a = TestWorker::start(
+        worker_settings(&queue, &smtp.url(), state.path()),
+        "a.test",
+        &format!("{queue}-a"),
+    );
+    let b = TestWorker::start(
+        worker_settings(&queue, &smtp.url(), state.path()),
+        "b.test",
+        &format!("{queue}-b"),
+    );
+    let t = topology_of(&a);
+    let broker = publisher(&t).await;
+    const N: usize = 500;
+    let langs = ["en", "fr", "de", "es", "pt-BR", "ja", "ar"];
+    for i in 0..N {
+        let kind = ["verify", "code", "welcome"][i % 3];
+        publish(
+            &broker,
+            event(&format!("evt_two_{i}"), kind, langs[i % langs.len()])
+                .to_string()
+                .as_bytes(),
+        )
+        .await;
+    }
+    assert!(
+        wait_until(Duration::from_secs(60), || smtp.count() >= N).await,
+        "{} of {N}",
+        smtp.count()
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let received = smtp.received();
+    let ids: HashSet<String> = received
+        .iter()
+        .map(|r| r.header("Message-ID").unwrap())
+        .collect();
+    assert_eq!((ids.len(), received.len()), (N, N));
+    let by_a = received.iter().filter(|r| r.helo == "a.test").count();
+    assert!(
+        by_a > 0 && by_a < N,
+        "both workers took a share (a: {by_a})"
+    );
+    a.stop().await;
+    b.stop().await;
+    cleanup(&t).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_mid_stream_exits_zero_with_every_event_sent_or_still_queued() {
+    let smtp = Smtp::start_slow(Duration::from_millis(20));
+    let state = state_dir();
+    let queue = queue_name("term");
+    let delays = [Duration::from_secs(1), Duration::from_secs(1)];
+    let t = Topology::new(&queue, &delays, mailroom::config::QueueType::Classic);
+    let broker = publisher(&t).await;
+    const N: usize = 300;
+    for i in 0..N {
+        publish(
+            &broker,
+            event(&format!("evt_term_{i}"), "verify", "en")
+                .to_string()
+                .as_bytes(),
+        )
+        .await;
+    }
+    let log = state.path().join("worker.log");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mailroom"))
+        .arg("run")
+        .current_dir(crate::helpers::root())
+        .env_remove("MAILROOM_CONFIG")
+        .env("MAILROOM_QUEUE", &queue)
+        .env("MAILROOM_SMTP_URL", smtp.url())
+        .env("MAILROOM_STATE_DIR", state.path())
+        .env("MAILROOM_RETRY_DELAYS", "1s,1s")
+        .env("MAILROOM_CONCURRENCY", "8")
+        .env("MAILROOM_FROM", "Acme <no-reply@acme.test>")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    assert!(wait_until(Duration::from_secs(20), || smtp.count() >= 30).await);
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    let stderr = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("SIGTERM: stopping"), "{stderr}");
+    let sent = smtp.received();
+    let ids: HashSet<String> = sent
+        .iter()
+        .map(|r| r.header("Message-ID").unwrap())
+        .collect();
+    assert_eq!(ids.len(), sent.len(), "nothing sent twice");
+    assert!(sent.len() < N, "stopped mid-stream ({} sent)", sent.len());
+    let mut queued = depth(&t.queue).await as usize;
+    for (_, tier) in &t.retry {
+        queued += depth(tier).await as usize;
+    }
+    assert_eq!(
+        sent.len() + queued,
+        N,
+        "sent {} + queued {queued}",
+        sent.len()
+    );
+    cleanup(&t).await;
+}
