@@ -36,7 +36,10 @@ pub enum Command {
     ///
     /// The worker stops on SIGTERM or SIGINT: it stops consuming, lets in-flight emails finish
     /// (MAILROOM_SHUTDOWN_TIMEOUT), and exits 0. Every MAILROOM_* variable is listed below.
+    #[command(after_help = env_help())]
     Run(RunArgs),
+    /// Publish newline-delimited JSON events to the events queue (with publisher confirms).
+    Publish(PublishArgs),
     /// Show exactly what would be sent for an event, or for a template's sample in a locale.
     Preview(PreviewArgs),
     /// Load every template and catalog, render every template × locale × sample, report problems.
@@ -54,6 +57,13 @@ pub struct RunArgs {
     /// Folder that receives one .eml per email, and rejected.jsonl for lines that were refused.
     #[arg(long, value_name = "DIR", requires = "events")]
     pub outbox: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// Newline-delimited JSON events (`-` for standard input); each line becomes one message.
+    #[arg(long, value_name = "FILE")]
+    pub events: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

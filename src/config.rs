@@ -42,6 +42,46 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
         "MAILROOM_ALLOW_HTTP_LINKS",
         "`true` accepts http:// links, for development (file key `allow_http_links`)",
     ),
+    (
+        "MAILROOM_AMQP_URL",
+        "broker, e.g. `amqp://user:pass@host:5672/%2f` (file key `amqp_url`; secret)",
+    ),
+    (
+        "MAILROOM_QUEUE",
+        "events queue; also names `<queue>.dlq` and `<queue>.retry.<delay>` (file key `queue`)",
+    ),
+    (
+        "MAILROOM_QUEUE_TYPE",
+        "`classic` or `quorum` (file key `queue_type`)",
+    ),
+    (
+        "MAILROOM_SMTP_URL",
+        "`smtp://host:port`, `?tls=required` for STARTTLS, `smtps://` for TLS, `user:pass@` for AUTH (file key `smtp_url`; secret)",
+    ),
+    (
+        "MAILROOM_SMTP_TIMEOUT",
+        "bound on one whole SMTP send, e.g. `30s` (file key `smtp_timeout`)",
+    ),
+    (
+        "MAILROOM_HELLO_NAME",
+        "EHLO name (file key `hello_name`; default: the From domain)",
+    ),
+    (
+        "MAILROOM_CONCURRENCY",
+        "emails in flight; also the prefetch and the SMTP connection cap (file key `concurrency`)",
+    ),
+    (
+        "MAILROOM_RETRY_DELAYS",
+        "retry tiers, e.g. `10s,1m,10m,1h`; attempts = tiers + 1 (file key `retry_delays`)",
+    ),
+    (
+        "MAILROOM_STATE_DIR",
+        "where the record of sent event ids lives (file key `state_dir`)",
+    ),
+    (
+        "MAILROOM_SHUTDOWN_TIMEOUT",
+        "how long shutdown waits for in-flight emails, e.g. `25s` (file key `shutdown_timeout`)",
+    ),
 ];
 
 /// Default routes from event type to template (PRODUCT.md).

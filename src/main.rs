@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Command::Run(args) => mailroom::cmd::run::run(args, settings),
         Command::Preview(args) => mailroom::cmd::preview::run(args, settings),
         Command::Check(args) => mailroom::cmd::check::run(args, settings),
+        Command::Publish(args) => mailroom::cmd::publish::run(args, settings),
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

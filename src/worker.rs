@@ -143,6 +143,8 @@ pub struct Worker {
     topology: Topology,
     /// Prefix of the AMQP connection names, so operators (and tests) can find them.
     name: String,
+    /// When the process started loading, for the start-up time in the first "consuming" log.
+    started: Instant,
 }
 
 impl std::fmt::Debug for Worker {
@@ -170,7 +172,14 @@ impl Worker {
             settings,
             topology,
             name: name.to_owned(),
+            started: Instant::now(),
         }
+    }
+
+    /// Sets the moment start-up began (default: when the worker was built).
+    pub fn started_at(mut self, started: Instant) -> Worker {
+        self.started = started;
+        self
     }
 
     pub fn topology(&self) -> &Topology {
@@ -344,6 +353,7 @@ impl Worker {
             queue = %self.topology.queue,
             broker = %self.settings.amqp_url.redacted(),
             prefetch = self.settings.concurrency,
+            since_start_ms = self.started.elapsed().as_millis() as u64,
             "consuming"
         );
         *delay = Duration::from_millis(200);
@@ -404,32 +414,38 @@ fn log_outcome(
     let ms = took.as_millis() as u64;
     match (outcome, action) {
         (Outcome::Sent, _) => tracing::info!(
-            event_id,
-            event_type,
-            template,
-            locale,
-            lang_source,
+            event_id = %event_id,
+            event_type = %event_type,
+            template = %template,
+            locale = %locale,
+            lang_source = %lang_source,
             attempt,
             ms,
             acked,
             "sent"
         ),
         (Outcome::Duplicate, _) => tracing::info!(
-            event_id,
-            event_type,
-            template,
+            event_id = %event_id,
+            event_type = %event_type,
+            template = %template,
             attempt,
             ms,
             acked,
             "already sent; skipped"
         ),
         (_, Action::Republish { queue, reason, .. }) => tracing::warn!(
-            event_id, event_type, template, locale, attempt, ms, acked,
+            event_id = %event_id,
+            event_type = %event_type,
+            template = %template,
+            locale = %locale,
+            attempt,
+            ms,
+            acked,
             to = %queue,
             "{}",
             reason.as_deref().unwrap_or("republished")
         ),
-        (_, Action::Ack) => tracing::info!(event_id, attempt, ms, acked, "settled"),
+        (_, Action::Ack) => tracing::info!(event_id = %event_id, attempt, ms, acked, "settled"),
     }
 }
 

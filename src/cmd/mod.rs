@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod preview;
+pub mod publish;
 pub mod run;
 
 use std::io::Read;

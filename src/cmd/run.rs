@@ -148,6 +148,7 @@ fn trim_line_end(line: &[u8]) -> &[u8] {
 
 /// The broker worker: load everything, connect, consume until a signal, drain, exit 0.
 fn run_worker(settings: Settings) -> anyhow::Result<i32> {
+    let started = std::time::Instant::now();
     let w = settings.worker.clone();
     let hello = w
         .hello_name
@@ -171,13 +172,9 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
     runtime.block_on(async move {
         let shutdown = CancellationToken::new();
         tokio::spawn(watch_signals(shutdown.clone()));
-        let worker = Arc::new(Worker::new(
-            Arc::new(pipeline),
-            mailer,
-            store,
-            w,
-            "mailroom",
-        ));
+        let worker = Arc::new(
+            Worker::new(Arc::new(pipeline), mailer, store, w, "mailroom").started_at(started),
+        );
         worker.run(shutdown).await
     })?;
     tracing::info!("stopped");

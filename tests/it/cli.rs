@@ -322,3 +322,13 @@ fn a_bad_configuration_value_stops_with_its_name() {
         stderr(&o)
     );
 }
+
+#[test]
+fn run_help_documents_every_configuration_variable() {
+    let o = mailroom(&root(), &["run", "--help"], None);
+    assert!(o.status.success());
+    let help = stdout(&o);
+    for (key, _) in mailroom::config::ENV_KEYS {
+        assert!(help.contains(key), "{key} is missing from `run --help`");
+    }
+}

@@ -455,6 +455,13 @@ async fn sigterm_mid_stream_exits_zero_with_every_event_sent_or_still_queued() {
     let stderr = std::fs::read_to_string(&log).unwrap();
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("SIGTERM: stopping"), "{stderr}");
+    // Logs at info name events, never recipients or secrets.
+    assert!(stderr.contains("event_id=evt_term_"), "{stderr}");
+    assert!(
+        !stderr.contains("ana@example.com"),
+        "no recipient address at info"
+    );
+    assert!(!stderr.contains("guest:guest"), "no broker password");
     let sent = smtp.received();
     let ids: HashSet<String> = sent
         .iter()
