@@ -7,12 +7,11 @@
 //! lease that expires, after which one duplicate is possible: the `Message-ID` is stable, so it
 //! is recognisable downstream.
 //!
-//! SQLite (WAL) under `MAILROOM_STATE_DIR`: durable across restarts and shared by the workers of
-//! one host. Workers on several hosts need a shared store (not built yet). This module knows
+//! SQLite (WAL) under `MAILROOM_STATE_DIR`, written by one thread with group commit: durable
+//! across restarts and shared by the workers of one host. Workers on several hosts need a shared store (not built yet). This module knows
 //! nothing about AMQP or SMTP.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -44,16 +43,47 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("state store task failed: {0}")]
-    Join(String),
+    #[error("state store {path}: {message}")]
+    Failed { path: PathBuf, message: String },
 }
 
+/// What a request asks of the writer thread.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Claim,
+    MarkSent,
+    Release,
+    IsSent,
+}
+
+/// What a request produced inside its transaction.
+#[derive(Debug, Clone, Copy)]
+enum Answer {
+    Claim(Claim),
+    Done,
+    Sent(bool),
+}
+
+/// One request to the writer thread, with where to send its answer.
+struct Op {
+    kind: Kind,
+    id: String,
+    reply: tokio::sync::oneshot::Sender<Result<Answer, StoreError>>,
+}
+
+/// Requests handled in one transaction at most: bounds the latency a burst adds.
+const MAX_BATCH: usize = 256;
+
 /// The store; cheap to clone, safe to share between tasks.
+///
+/// One thread owns the SQLite connection and commits the requests that arrived together in
+/// one transaction (group commit): a commit is the expensive part of a write, and under load
+/// hundreds of claims and marks share one. Each request still gets its own answer, after its
+/// transaction committed.
 #[derive(Clone)]
 pub struct Store {
-    conn: Arc<Mutex<Connection>>,
+    ops: std::sync::mpsc::Sender<Op>,
     path: PathBuf,
-    lease: Duration,
 }
 
 impl std::fmt::Debug for Store {
@@ -101,105 +131,159 @@ impl Store {
             params![now_secs() - RETENTION.as_secs() as i64],
         )
         .map_err(sqlite)?;
-        Ok(Store {
-            conn: Arc::new(Mutex::new(conn)),
-            path,
-            lease,
-        })
+        let (ops, rx) = std::sync::mpsc::channel();
+        let writer_path = path.clone();
+        let lease = lease.as_secs() as i64;
+        std::thread::Builder::new()
+            .name("mailroom-store".into())
+            .spawn(move || writer(conn, rx, writer_path, lease))
+            .map_err(|source| StoreError::Io {
+                path: path.clone(),
+                source,
+            })?;
+        Ok(Store { ops, path })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    async fn with<T, F>(&self, f: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
-    {
-        let conn = self.conn.clone();
-        let path = self.path.clone();
-        tokio::task::spawn_blocking(move || {
-            // A poisoned lock means a panic mid-statement; SQLite itself is still consistent.
-            let guard = conn.lock().unwrap_or_else(|p| p.into_inner());
-            f(&guard).map_err(|source| StoreError::Sqlite { path, source })
-        })
-        .await
-        .map_err(|e| StoreError::Join(e.to_string()))?
+    async fn ask(&self, kind: Kind, id: &str) -> Result<Answer, StoreError> {
+        let (reply, rx) = tokio::sync::oneshot::channel();
+        let gone = || StoreError::Failed {
+            path: self.path.clone(),
+            message: "the writer thread is gone".into(),
+        };
+        self.ops
+            .send(Op {
+                kind,
+                id: id.to_owned(),
+                reply,
+            })
+            .map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())?
     }
 
     /// Claims `id` for sending.
     pub async fn claim(&self, id: &str) -> Result<Claim, StoreError> {
-        let id = id.to_owned();
-        let lease = self.lease.as_secs() as i64;
-        self.with(move |c| {
-            let now = now_secs();
-            let changed = c.execute(
-                "INSERT INTO sent (event_id, state, lease_until, updated_at)
-                 VALUES (?1, 'sending', ?2, ?3)
-                 ON CONFLICT (event_id) DO UPDATE
-                   SET state = 'sending', lease_until = excluded.lease_until,
-                       updated_at = excluded.updated_at
-                   WHERE sent.state = 'sending' AND sent.lease_until < ?3",
-                params![id, now + lease, now],
-            )?;
-            if changed == 1 {
-                return Ok(Claim::Claimed);
-            }
-            let state: Option<String> = c
-                .query_row("SELECT state FROM sent WHERE event_id = ?1", [&id], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            Ok(match state.as_deref() {
-                Some("sent") => Claim::AlreadySent,
-                _ => Claim::Busy,
-            })
-        })
-        .await
+        match self.ask(Kind::Claim, id).await? {
+            Answer::Claim(c) => Ok(c),
+            other => Err(self.mismatch(other)),
+        }
     }
 
     /// Records that the server accepted the email for `id`.
     pub async fn mark_sent(&self, id: &str) -> Result<(), StoreError> {
-        let id = id.to_owned();
-        self.with(move |c| {
-            c.execute(
-                "UPDATE sent SET state = 'sent', updated_at = ?2 WHERE event_id = ?1",
-                params![id, now_secs()],
-            )
-            .map(drop)
-        })
-        .await
+        self.ask(Kind::MarkSent, id).await.map(drop)
     }
 
     /// Gives up a claim after a failed send, so a retry (or a replay from the dead-letter
     /// queue) may send.
     pub async fn release(&self, id: &str) -> Result<(), StoreError> {
-        let id = id.to_owned();
-        self.with(move |c| {
-            c.execute(
-                "DELETE FROM sent WHERE event_id = ?1 AND state = 'sending'",
-                [id],
-            )
-            .map(drop)
-        })
-        .await
+        self.ask(Kind::Release, id).await.map(drop)
     }
 
     /// Whether `id` is recorded as sent (for tests and tools).
     pub async fn is_sent(&self, id: &str) -> Result<bool, StoreError> {
-        let id = id.to_owned();
-        self.with(move |c| {
-            c.query_row(
-                "SELECT 1 FROM sent WHERE event_id = ?1 AND state = 'sent'",
-                [id],
-                |_| Ok(()),
-            )
-            .optional()
-            .map(|r| r.is_some())
-        })
-        .await
+        match self.ask(Kind::IsSent, id).await? {
+            Answer::Sent(b) => Ok(b),
+            other => Err(self.mismatch(other)),
+        }
     }
+
+    /// `run_batch` answers each request with its own kind; this is the error if it did not.
+    fn mismatch(&self, answer: Answer) -> StoreError {
+        StoreError::Failed {
+            path: self.path.clone(),
+            message: format!("unexpected answer {answer:?}"),
+        }
+    }
+}
+
+/// The writer thread: takes what is queued, runs it in one transaction, answers each request.
+/// Ends when every `Store` handle is gone.
+fn writer(mut conn: Connection, rx: std::sync::mpsc::Receiver<Op>, path: PathBuf, lease: i64) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(op) => batch.push(op),
+                Err(_) => break,
+            }
+        }
+        match run_batch(&mut conn, &batch, lease) {
+            Ok(answers) => {
+                for (op, answer) in batch.into_iter().zip(answers) {
+                    // A requester that stopped waiting (its task was cancelled) is no error.
+                    let _ = op.reply.send(Ok(answer));
+                }
+            }
+            // Nothing of a failed transaction took effect: every request in it fails.
+            Err(e) => {
+                for op in batch {
+                    let _ = op.reply.send(Err(StoreError::Failed {
+                        path: path.clone(),
+                        message: e.to_string(),
+                    }));
+                }
+            }
+        }
+    }
+}
+
+fn run_batch(conn: &mut Connection, batch: &[Op], lease: i64) -> rusqlite::Result<Vec<Answer>> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let now = now_secs();
+    let mut answers = Vec::with_capacity(batch.len());
+    for op in batch {
+        let id = &op.id;
+        answers.push(match op.kind {
+            Kind::Claim => {
+                let changed = tx
+                    .prepare_cached(
+                        "INSERT INTO sent (event_id, state, lease_until, updated_at)
+                         VALUES (?1, 'sending', ?2, ?3)
+                         ON CONFLICT (event_id) DO UPDATE
+                           SET state = 'sending', lease_until = excluded.lease_until,
+                               updated_at = excluded.updated_at
+                           WHERE sent.state = 'sending' AND sent.lease_until < ?3",
+                    )?
+                    .execute(params![id, now + lease, now])?;
+                if changed == 1 {
+                    Answer::Claim(Claim::Claimed)
+                } else {
+                    let state: Option<String> = tx
+                        .prepare_cached("SELECT state FROM sent WHERE event_id = ?1")?
+                        .query_row([id], |r| r.get(0))
+                        .optional()?;
+                    Answer::Claim(match state.as_deref() {
+                        Some("sent") => Claim::AlreadySent,
+                        _ => Claim::Busy,
+                    })
+                }
+            }
+            Kind::MarkSent => {
+                tx.prepare_cached(
+                    "UPDATE sent SET state = 'sent', updated_at = ?2 WHERE event_id = ?1",
+                )?
+                .execute(params![id, now])?;
+                Answer::Done
+            }
+            Kind::Release => {
+                tx.prepare_cached("DELETE FROM sent WHERE event_id = ?1 AND state = 'sending'")?
+                    .execute([id])?;
+                Answer::Done
+            }
+            Kind::IsSent => Answer::Sent(
+                tx.prepare_cached("SELECT 1 FROM sent WHERE event_id = ?1 AND state = 'sent'")?
+                    .query_row([id], |_| Ok(()))
+                    .optional()?
+                    .is_some(),
+            ),
+        });
+    }
+    tx.commit()?;
+    Ok(answers)
 }
 
 #[cfg(test)]
