@@ -292,6 +292,23 @@ async fn channel() -> (lapin::Connection, lapin::Channel) {
         .unwrap()
 }
 
+/// Consumers attached to `queue`.
+pub async fn consumers(queue: &str) -> u32 {
+    let (conn, ch) = channel().await;
+    let q = ch
+        .queue_declare(
+            queue.into(),
+            QueueDeclareOptions {
+                passive: true,
+                ..QueueDeclareOptions::default()
+            },
+            FieldTable::default(),
+        )
+        .await;
+    let _ = conn.close(200, "done".into()).await;
+    q.map_or(0, |q| q.consumer_count())
+}
+
 /// Messages ready in `queue`.
 pub async fn depth(queue: &str) -> u32 {
     let (conn, ch) = channel().await;

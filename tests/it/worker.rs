@@ -7,8 +7,8 @@ use mailroom::amqp::{ATTEMPTS_HEADER, ERROR_HEADER, ERROR_KIND_HEADER, Topology,
 use serde_json::{Value, json};
 
 use crate::broker::{
-    Reply, Smtp, TestWorker, cleanup, collect, depth, drain, force_close_connection, free_port,
-    publish, publisher, queue_name, state_dir, wait_until, worker_settings,
+    Reply, Smtp, TestWorker, cleanup, collect, consumers, depth, drain, force_close_connection,
+    free_port, publish, publisher, queue_name, state_dir, wait_until, worker_settings,
 };
 use crate::helpers::{base_event, pipeline, with};
 
@@ -375,6 +375,16 @@ async fn two_workers_share_500_events_and_send_each_once() {
     );
     let t = topology_of(&a);
     let broker = publisher(&t).await;
+    // Both consumers attached before the first event, so neither can drain the queue alone.
+    let mut attached = 0;
+    for _ in 0..100 {
+        attached = consumers(&t.queue).await;
+        if attached == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(attached, 2, "both workers consume");
     const N: usize = 500;
     let langs = ["en", "fr", "de", "es", "pt-BR", "ja", "ar"];
     for i in 0..N {
