@@ -65,6 +65,31 @@ impl Topology {
         }
         args
     }
+
+    /// Arguments of a queue that dead-letters into `target`. Quorum queues dead-letter
+    /// at-most-once unless told otherwise, which could lose a retry in a leader change.
+    fn dead_lettering_to(&self, target: &str) -> FieldTable {
+        let mut args = self.base_arguments();
+        args.insert(
+            "x-dead-letter-exchange".into(),
+            AMQPValue::LongString("".into()),
+        );
+        args.insert(
+            "x-dead-letter-routing-key".into(),
+            AMQPValue::LongString(target.into()),
+        );
+        if self.queue_type == QueueType::Quorum {
+            args.insert(
+                "x-dead-letter-strategy".into(),
+                AMQPValue::LongString("at-least-once".into()),
+            );
+            args.insert(
+                "x-overflow".into(),
+                AMQPValue::LongString("reject-publish".into()),
+            );
+        }
+        args
+    }
 }
 
 /// A broker session: two connections, a consuming and a confirming publishing channel.
@@ -139,33 +164,17 @@ impl Broker {
             .await?;
         // A safety net: whatever the broker itself dead-letters (a quorum queue's delivery
         // limit, a rejected message) lands in the DLQ too, with the broker's x-death header.
-        let mut events = t.base_arguments();
-        events.insert(
-            "x-dead-letter-exchange".into(),
-            AMQPValue::LongString("".into()),
-        );
-        events.insert(
-            "x-dead-letter-routing-key".into(),
-            AMQPValue::LongString(t.dlq.as_str().into()),
-        );
+        let events = t.dead_lettering_to(&t.dlq);
         self.publish
             .queue_declare(t.queue.as_str().into(), durable, events)
             .await?;
         for (delay, name) in &t.retry {
             // Queue-level TTL: every message in a tier waits the same time, so none blocks
             // behind a longer one (per-message TTLs only expire at the head of a queue).
-            let mut args = t.base_arguments();
+            let mut args = t.dead_lettering_to(&t.queue);
             args.insert(
                 "x-message-ttl".into(),
                 AMQPValue::LongLongInt(delay.as_millis().min(i64::MAX as u128) as i64),
-            );
-            args.insert(
-                "x-dead-letter-exchange".into(),
-                AMQPValue::LongString("".into()),
-            );
-            args.insert(
-                "x-dead-letter-routing-key".into(),
-                AMQPValue::LongString(t.queue.as_str().into()),
             );
             self.publish
                 .queue_declare(name.as_str().into(), durable, args)
@@ -258,10 +267,15 @@ impl Incoming {
     }
 
     /// Attempts made before this delivery (`x-mailroom-attempts`, 0 when absent or unusable).
+    /// A dead letter moved back to the events queue (it carries `x-mailroom-error-kind`) is a
+    /// replay after a fix and starts afresh.
     pub fn attempts(&self) -> u32 {
         let Some(headers) = self.delivery.properties.headers() else {
             return 0;
         };
+        if headers.contains_key(ERROR_KIND_HEADER) {
+            return 0;
+        }
         match headers.inner().get(ATTEMPTS_HEADER) {
             Some(AMQPValue::LongLongInt(n)) => u32::try_from(*n).unwrap_or(0),
             Some(AMQPValue::LongInt(n)) => u32::try_from(*n).unwrap_or(0),
@@ -274,22 +288,40 @@ impl Incoming {
 
     /// The original properties with our headers added (and the broker's `x-death` left as
     /// is), persistent: what a retry or dead-letter copy carries.
-    pub fn properties_with(&self, attempts: u32, error: Option<(&str, &str)>) -> BasicProperties {
-        let mut headers = self
+    ///
+    /// `kind` is set only on dead letters; a retry copy never carries one (an old one from a
+    /// replayed dead letter is dropped), so its attempts keep counting.
+    pub fn properties_with(
+        &self,
+        attempts: u32,
+        kind: Option<&str>,
+        reason: Option<&str>,
+    ) -> BasicProperties {
+        let mut headers: FieldTable = self
             .delivery
             .properties
             .headers()
-            .clone()
+            .as_ref()
+            .map(|h| {
+                h.inner()
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != ERROR_KIND_HEADER)
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect::<std::collections::BTreeMap<_, _>>()
+                    .into()
+            })
             .unwrap_or_default();
         headers.insert(
             ATTEMPTS_HEADER.into(),
             AMQPValue::LongLongInt(i64::from(attempts)),
         );
-        if let Some((kind, reason)) = error {
+        if let Some(kind) = kind {
             headers.insert(
                 ERROR_KIND_HEADER.into(),
                 AMQPValue::LongString(LongString::from(kind)),
             );
+        }
+        if let Some(reason) = reason {
             headers.insert(
                 ERROR_HEADER.into(),
                 AMQPValue::LongString(LongString::from(reason)),

@@ -225,7 +225,8 @@ impl Default for WorkerSettings {
             queue: "mailroom.events".to_owned(),
             queue_type: QueueType::Classic,
             smtp_url: SecretUrl::new("smtp://127.0.0.1:25"),
-            smtp_timeout: Duration::from_secs(30),
+            // Shorter than the shutdown wait, so a send in flight at SIGTERM can finish.
+            smtp_timeout: Duration::from_secs(20),
             hello_name: None,
             concurrency: 32,
             retry_delays: ["10s", "1m", "10m", "1h"]

@@ -503,10 +503,13 @@ fn non_empty_string(
 /// event, since a missing name only costs a less personal greeting. Long values are cut.
 fn display_field(m: &Map<String, Value>, key: &str) -> Option<String> {
     let s = m.get(key)?.as_str()?;
-    if s.trim().is_empty() {
+    // A name is one line: line breaks and other controls would let it write paragraphs into
+    // the text part ("Ana,\n\nYour account is locked…") or break layouts.
+    let line = crate::render::one_line_subject(s);
+    if line.is_empty() {
         return None;
     }
-    Some(s.chars().take(MAX_NAME_CHARS).collect())
+    Some(line.chars().take(MAX_NAME_CHARS).collect())
 }
 
 fn take_object(m: &mut Map<String, Value>, key: &str) -> Map<String, Value> {
@@ -602,6 +605,19 @@ mod tests {
         assert_eq!(
             parse(json.as_bytes(), dev).unwrap().data.url.as_deref(),
             Some("http://localhost:3000/v")
+        );
+    }
+
+    #[test]
+    fn names_are_one_line() {
+        let json = r#"{"id":"e","type":"t","user":{"email":"a@b.c","given_name":"Ana,\n\nYour account is locked.\u2028Unlock it"}}"#;
+        let e = parse(json.as_bytes(), ParseOptions::default()).unwrap();
+        let UserRef::Inline(u) = e.user else {
+            panic!("inline user expected")
+        };
+        assert_eq!(
+            u.given_name.as_deref(),
+            Some("Ana, Your account is locked. Unlock it")
         );
     }
 

@@ -20,7 +20,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentError, FluentResource};
+use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
 use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
@@ -254,7 +254,10 @@ impl Catalog {
                 locale: locale.tag.clone(),
             })?;
         let mut errors = Vec::new();
-        let text = bundle.format_pattern(pattern, args, &mut errors);
+        // write_pattern, not format_pattern: the latter passes its whole result through the
+        // bundle's formatter once more, which would escape the HTML output a second time.
+        let mut text = String::with_capacity(64);
+        let _ = bundle.write_pattern(&mut text, pattern, args, &mut errors);
         if let Some(first) = errors.first() {
             return Err(I18nError::Format {
                 id: id.to_owned(),
@@ -262,10 +265,7 @@ impl Catalog {
                 reason: describe_fluent_error(first),
             });
         }
-        Ok(Formatted {
-            text: text.into_owned(),
-            fell_back,
-        })
+        Ok(Formatted { text, fell_back })
     }
 }
 
@@ -280,9 +280,45 @@ fn new_bundle(id: &LanguageIdentifier, markup: Markup) -> Bundle {
     let mut b = Bundle::new_concurrent(vec![id.clone()]);
     b.set_use_isolating(false);
     if markup == Markup::Html {
+        // Literal text of the catalog is escaped by the transform, arguments by the formatter
+        // when they are written: selectors (`{ $gender -> [female] … }`) still see raw values.
         b.set_transform(Some(escape_html));
+        b.set_formatter(Some(html_argument));
     }
     b
+}
+
+/// Writes a string argument into HTML: escaped, and isolated with `<bdi>` so a left-to-right
+/// name keeps its punctuation in place inside right-to-left text. Numbers keep the default.
+fn html_argument(
+    value: &FluentValue,
+    _: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    match value {
+        FluentValue::String(s) => Some(format!("<bdi>{}</bdi>", escape_html(s))),
+        _ => None,
+    }
+}
+
+/// An argument that is already HTML (a value Tera considers safe): written as is, isolated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SafeHtml(pub String);
+
+impl fluent_bundle::types::FluentType for SafeHtml {
+    fn duplicate(&self) -> Box<dyn fluent_bundle::types::FluentType + Send> {
+        Box::new(self.clone())
+    }
+
+    fn as_string(&self, _: &intl_memoizer::IntlLangMemoizer) -> Cow<'static, str> {
+        Cow::Owned(format!("<bdi>{}</bdi>", self.0))
+    }
+
+    fn as_string_threadsafe(
+        &self,
+        _: &intl_memoizer::concurrent::IntlLangMemoizer,
+    ) -> Cow<'static, str> {
+        Cow::Owned(format!("<bdi>{}</bdi>", self.0))
+    }
 }
 
 fn load_locale(id: LanguageIdentifier, folder: &Path, diags: &mut Vec<Diagnostic>) -> Locale {
@@ -496,7 +532,6 @@ fn list_or_none(vars: &BTreeSet<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fluent_bundle::FluentValue;
 
     fn write(dir: &Path, rel: &str, text: &str) {
         let p = dir.join(rel);
@@ -546,10 +581,30 @@ mod tests {
         let mut args = FluentArgs::new();
         args.set("x", FluentValue::from("<b>"));
         let html = cat.format(0, "terms", Some(&args), Markup::Html).unwrap();
-        // The argument is inserted as given: escaping it is the caller's job (`render::t`).
-        assert_eq!(html.text, "Terms &amp; &lt;Conditions&gt; for <b>");
+        assert_eq!(
+            html.text,
+            "Terms &amp; &lt;Conditions&gt; for <bdi>&lt;b&gt;</bdi>"
+        );
         let text = cat.format(0, "terms", Some(&args), Markup::Text).unwrap();
         assert_eq!(text.text, "Terms & <Conditions> for <b>");
+    }
+
+    #[test]
+    fn string_selectors_match_in_html_too() {
+        let d = tempfile::tempdir().unwrap();
+        write(
+            d.path(),
+            "en/a.ftl",
+            "hi = { $gender ->\n    [female] Welcome, { $name }\n   *[other] Hello { $name }\n}\n",
+        );
+        let cat = Catalog::load(d.path(), &en()).0.unwrap();
+        let mut args = FluentArgs::new();
+        args.set("gender", FluentValue::from("female"));
+        args.set("name", FluentValue::from("Ana & Bo"));
+        let html = cat.format(0, "hi", Some(&args), Markup::Html).unwrap();
+        assert_eq!(html.text, "Welcome, <bdi>Ana &amp; Bo</bdi>");
+        let text = cat.format(0, "hi", Some(&args), Markup::Text).unwrap();
+        assert_eq!(text.text, "Welcome, Ana & Bo");
     }
 
     #[test]

@@ -286,10 +286,15 @@ impl Mailer {
     }
 }
 
-/// 5xx → permanent; everything else (4xx, network, timeout, TLS) → transient.
+/// 5xx → permanent; a message the client cannot send at all (lettre's client errors, e.g. a
+/// non-ASCII address to a server without SMTPUTF8) → permanent; everything else (4xx,
+/// network, timeout, TLS) → transient. Addresses quoted in the server's text are removed: the
+/// reason goes to logs and dead-letter headers.
 fn classify(e: &lettre::transport::smtp::Error) -> SendError {
-    let text = e.to_string();
-    if e.is_permanent() {
+    let text = scrub_addresses(&e.to_string());
+    if e.is_client() {
+        SendError::Permanent(format!("the message cannot be sent: {text}"))
+    } else if e.is_permanent() {
         SendError::Permanent(format!("SMTP server refused the message: {text}"))
     } else if e.is_transient() {
         SendError::Transient(format!("SMTP server deferred the message: {text}"))
@@ -298,9 +303,25 @@ fn classify(e: &lettre::transport::smtp::Error) -> SendError {
     }
 }
 
+/// Replaces every word that contains `@` (an address, with or without angle brackets).
+fn scrub_addresses(text: &str) -> String {
+    text.split(' ')
+        .map(|w| if w.contains('@') { "<address>" } else { w })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_text_loses_its_addresses() {
+        assert_eq!(
+            scrub_addresses("550 5.1.1 <ana@example.com>: Recipient address rejected"),
+            "550 5.1.1 <address> Recipient address rejected"
+        );
+    }
 
     fn ep(url: &str) -> Endpoint {
         Endpoint::parse(&SecretUrl::new(url)).unwrap()

@@ -24,7 +24,7 @@ use tera::{Context, Function, Kwargs, State, Tera, TeraResult, Value};
 use crate::brand::Brand;
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::event::{Data, User};
-use crate::i18n::{Catalog, I18nError, Markup};
+use crate::i18n::{Catalog, I18nError, Markup, SafeHtml};
 
 /// Files every template folder must have.
 pub const REQUIRED_FILES: &[&str] = &["subject.txt", "body.html"];
@@ -145,7 +145,7 @@ impl Function<TeraResult<String>> for Translate {
             if name == "id" {
                 continue;
             }
-            args.set(name.to_owned(), fluent_arg(name, value, html, state)?);
+            args.set(name.to_owned(), fluent_arg(name, value, html)?);
         }
         let markup = if html { Markup::Html } else { Markup::Text };
         let formatted = self
@@ -158,30 +158,21 @@ impl Function<TeraResult<String>> for Translate {
         Ok(formatted.text)
     }
 
-    /// The output is safe only because `call` escaped both the catalog text (HTML bundle) and
-    /// every argument that was not already safe.
+    /// The output is safe only because the HTML bundle escapes both the catalog text (its
+    /// transform) and every plain-string argument (its formatter).
     fn is_safe(&self) -> bool {
         true
     }
 }
 
-fn fluent_arg(
-    name: &str,
-    value: &Value,
-    html: bool,
-    state: &State,
-) -> TeraResult<FluentValue<'static>> {
+fn fluent_arg(name: &str, value: &Value, html: bool) -> TeraResult<FluentValue<'static>> {
     if let Some(s) = value.as_str() {
-        if !html {
-            return Ok(FluentValue::from(s.to_owned()));
+        // In HTML the bundle's formatter escapes and isolates plain strings when it writes
+        // them; a value Tera already considers safe markup is passed through as markup.
+        if html && value.is_safe() {
+            return Ok(FluentValue::Custom(Box::new(SafeHtml(s.to_owned()))));
         }
-        let inner = if value.is_safe() {
-            s.to_owned()
-        } else {
-            state.escape(s)?
-        };
-        // <bdi> isolates the argument's direction: "مرحبًا Ana!" keeps its punctuation in place.
-        return Ok(FluentValue::from(format!("<bdi>{inner}</bdi>")));
+        return Ok(FluentValue::from(s.to_owned()));
     }
     if let Some(n) = value.as_i64() {
         return Ok(FluentValue::from(n));
@@ -505,14 +496,14 @@ impl Renderer {
 }
 
 /// The largest unit that expresses `secs` as a whole number: days, then hours, else minutes
-/// (rounded up: "1 minute" reads better than "59 seconds" and is at most a minute off).
+/// (rounded down, never below one: a link must not seem to live longer than it does).
 pub fn largest_unit(secs: u64) -> (&'static str, u64) {
     if secs >= 86_400 && secs.is_multiple_of(86_400) {
         ("duration-days", secs / 86_400)
     } else if secs >= 3_600 && secs.is_multiple_of(3_600) {
         ("duration-hours", secs / 3_600)
     } else {
-        ("duration-minutes", secs.div_ceil(60).max(1))
+        ("duration-minutes", (secs / 60).max(1))
     }
 }
 
@@ -719,7 +710,7 @@ mod tests {
         assert_eq!(largest_unit(3_600), ("duration-hours", 1));
         assert_eq!(largest_unit(5_400), ("duration-minutes", 90));
         assert_eq!(largest_unit(45), ("duration-minutes", 1));
-        assert_eq!(largest_unit(61), ("duration-minutes", 2));
+        assert_eq!(largest_unit(119), ("duration-minutes", 1));
     }
 
     #[test]

@@ -74,6 +74,9 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Ack,
+    /// Give the delivery back to the queue after a pause (a busy id with no retry tiers to
+    /// wait in; the pause keeps it from spinning).
+    RequeueLater,
     /// Publish a copy (confirmed) to `queue` with these headers, then ack the original.
     Republish {
         queue: String,
@@ -91,15 +94,15 @@ pub fn decide(outcome: &Outcome, before: u32, topology: &Topology) -> Action {
     let attempt = before.saturating_add(1);
     match outcome {
         Outcome::Sent | Outcome::Duplicate => Action::Ack,
-        Outcome::Busy => Action::Republish {
-            // Not an attempt of ours: the count stays. Without tiers, back of the line.
-            queue: topology
-                .retry
-                .first()
-                .map_or_else(|| topology.queue.clone(), |(_, q)| q.clone()),
-            attempts: before,
-            kind: None,
-            reason: Some("another delivery of this event is being sent".to_owned()),
+        Outcome::Busy => match topology.retry.first() {
+            // Not an attempt of ours: the count stays.
+            Some((_, queue)) => Action::Republish {
+                queue: queue.clone(),
+                attempts: before,
+                kind: None,
+                reason: Some("another delivery of this event is being sent".to_owned()),
+            },
+            None => Action::RequeueLater,
         },
         Outcome::Retry { reason } => match topology.retry.get(attempt as usize - 1) {
             Some((_, queue)) => Action::Republish {
@@ -122,6 +125,22 @@ pub fn decide(outcome: &Outcome, before: u32, topology: &Topology) -> Action {
             reason: Some(reason.clone()),
         },
     }
+}
+
+/// How long connecting, declaring and starting to consume may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why a broker session ended (other than shutdown).
+#[derive(Debug, thiserror::Error)]
+enum SessionError {
+    #[error("{0}")]
+    Amqp(#[from] lapin::Error),
+    #[error("the broker did not complete the connection within 30 s")]
+    ConnectTimeout,
+    #[error("a republish failed, so the publishing connection is rebuilt")]
+    PublishFailed,
+    #[error("the broker ended the consumer")]
+    ConsumerEnded,
 }
 
 /// What the logs say about a handled delivery.
@@ -255,12 +274,12 @@ impl Worker {
     }
 
     /// Handles one delivery and settles it on the broker.
-    async fn process(&self, broker: &Broker, incoming: Incoming) {
+    async fn process(&self, broker: &Broker, incoming: Incoming, lost: &CancellationToken) {
         let started = Instant::now();
         let before = incoming.attempts();
         let (outcome, meta) = self.handle(incoming.body()).await;
         let action = decide(&outcome, before, &self.topology);
-        let settled = self.settle(broker, &incoming, &action).await;
+        let settled = self.settle(broker, &incoming, &action, lost).await;
         log_outcome(
             &outcome,
             &action,
@@ -272,27 +291,42 @@ impl Worker {
     }
 
     /// Carries out `action`: republish (confirmed) first, ack after, so a crash in between
-    /// duplicates a message rather than losing it. Returns whether the ack happened.
-    async fn settle(&self, broker: &Broker, incoming: &Incoming, action: &Action) -> bool {
-        if let Action::Republish {
-            queue,
-            attempts,
-            kind,
-            reason,
-        } = action
-        {
-            let error = reason
-                .as_deref()
-                .map(|r| (kind.map_or("retry", DeadKind::as_str), r));
-            let props = incoming.properties_with(*attempts, error);
-            if let Err(e) = broker.publish(queue, incoming.body(), props).await {
-                tracing::error!(
-                    "could not republish to `{queue}`: {e}; returning the delivery to the queue"
-                );
-                // Slow down: a broker refusing publishes would otherwise see a hot loop.
+    /// duplicates a message rather than losing it. Returns whether the ack happened. A failed
+    /// republish ends the broker session (`lost`): the publishing side is broken, and a fresh
+    /// session (reconnect, redeclare) is the cure, not a retry of the same publish.
+    async fn settle(
+        &self,
+        broker: &Broker,
+        incoming: &Incoming,
+        action: &Action,
+        lost: &CancellationToken,
+    ) -> bool {
+        match action {
+            Action::Ack => {}
+            Action::RequeueLater => {
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 let _ = incoming.requeue().await;
                 return false;
+            }
+            Action::Republish {
+                queue,
+                attempts,
+                kind,
+                reason,
+            } => {
+                let props = incoming.properties_with(
+                    *attempts,
+                    kind.map(DeadKind::as_str),
+                    reason.as_deref(),
+                );
+                if let Err(e) = broker.publish(queue, incoming.body(), props).await {
+                    tracing::error!(
+                        "could not republish to `{queue}`: {e}; reconnecting (the delivery returns to the queue)"
+                    );
+                    lost.cancel();
+                    let _ = incoming.requeue().await;
+                    return false;
+                }
             }
         }
         match incoming.ack().await {
@@ -344,11 +378,25 @@ impl Worker {
         self: &Arc<Self>,
         shutdown: &CancellationToken,
         delay: &mut Duration,
-    ) -> Result<(), lapin::Error> {
-        let broker =
-            Arc::new(Broker::connect(&self.settings.amqp_url, &self.topology, &self.name).await?);
+    ) -> Result<(), SessionError> {
         let tag = format!("{}-{}", self.name, std::process::id());
-        let mut consumer = broker.consume(self.settings.concurrency, &tag).await?;
+        // A broker that accepts TCP and never speaks must neither hang start-up nor SIGTERM.
+        let connect = async {
+            let broker =
+                Broker::connect(&self.settings.amqp_url, &self.topology, &self.name).await?;
+            let consumer = broker.consume(self.settings.concurrency, &tag).await?;
+            Ok::<_, lapin::Error>((broker, consumer))
+        };
+        let (broker, mut consumer) = tokio::select! {
+            _ = shutdown.cancelled() => return Ok(()),
+            r = tokio::time::timeout(CONNECT_TIMEOUT, connect) => match r {
+                Ok(r) => r?,
+                Err(_) => return Err(SessionError::ConnectTimeout),
+            },
+        };
+        let broker = Arc::new(broker);
+        // Cancelled by a delivery whose republish failed: the session must be rebuilt.
+        let lost = CancellationToken::new();
         tracing::info!(
             queue = %self.topology.queue,
             broker = %self.settings.amqp_url.redacted(),
@@ -368,18 +416,18 @@ impl Worker {
                     }
                     break Ok(());
                 }
+                _ = lost.cancelled() => break Err(SessionError::PublishFailed),
                 next = consumer.next() => match next {
                     Some(Ok(delivery)) => {
                         let worker = self.clone();
                         let broker = broker.clone();
+                        let lost = lost.clone();
                         tracker.spawn(async move {
-                            worker.process(&broker, Incoming::from(delivery)).await;
+                            worker.process(&broker, Incoming::from(delivery), &lost).await;
                         });
                     }
-                    Some(Err(e)) => break Err(e),
-                    None => break Err(lapin::Error::from(lapin::ErrorKind::InvalidConnectionState(
-                        lapin::ConnectionState::Closed,
-                    ))),
+                    Some(Err(e)) => break Err(e.into()),
+                    None => break Err(SessionError::ConsumerEnded),
                 }
             }
         };
@@ -445,6 +493,12 @@ fn log_outcome(
             "{}",
             reason.as_deref().unwrap_or("republished")
         ),
+        (_, Action::RequeueLater) => tracing::info!(
+            event_id = %event_id,
+            attempt,
+            ms,
+            "another delivery of this event is being sent; requeued"
+        ),
         (_, Action::Ack) => tracing::info!(event_id = %event_id, attempt, ms, acked, "settled"),
     }
 }
@@ -478,7 +532,7 @@ mod tests {
                 kind,
                 ..
             } => (queue, attempts, kind),
-            Action::Ack => panic!("expected a republish"),
+            other => panic!("expected a republish, got {other:?}"),
         }
     }
 

@@ -491,3 +491,97 @@ async fn sigterm_mid_stream_exits_zero_with_every_event_sent_or_still_queued() {
     );
     cleanup(&t).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_publishing_connection_is_rebuilt_and_the_retry_still_happens() {
+    let smtp = Smtp::start(Reply::Always(451));
+    let state = state_dir();
+    let queue = queue_name("publost");
+    let name = format!("publost-{}", std::process::id());
+    let mut settings = worker_settings(&queue, &smtp.url(), state.path());
+    settings.retry_delays = vec![Duration::from_secs(3600)];
+    let w = TestWorker::start(settings, "w.test", &name);
+    let t = topology_of(&w);
+    let broker = publisher(&t).await;
+    assert!(
+        wait_until(Duration::from_secs(10), || force_close_connection(
+            &format!("{name}-publish")
+        ))
+        .await
+    );
+    publish(
+        &broker,
+        event("evt_publost", "verify", "en").to_string().as_bytes(),
+    )
+    .await;
+    let tier = t.retry[0].1.clone();
+    let mut parked = 0;
+    for _ in 0..200 {
+        parked = depth(&tier).await;
+        if parked == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        parked, 1,
+        "after reconnecting, the transient failure reached {tier}"
+    );
+    // One failed republish, one successful: no loop of SMTP attempts.
+    assert!(
+        smtp.rcpt_attempts() <= 3,
+        "{} SMTP attempts",
+        smtp.rcpt_attempts()
+    );
+    w.stop().await;
+    cleanup(&t).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replayed_dead_letter_starts_its_attempts_afresh() {
+    let smtp = Smtp::start(Reply::Always(451));
+    let state = state_dir();
+    let queue = queue_name("replay");
+    let mut settings = worker_settings(&queue, &smtp.url(), state.path());
+    settings.retry_delays = vec![Duration::from_secs(3600)];
+    let w = TestWorker::start(settings, "w.test", &queue);
+    let t = topology_of(&w);
+    let broker = publisher(&t).await;
+    // What an operator shovels back from the DLQ after fixing the SMTP relay.
+    let mut headers = lapin::types::FieldTable::default();
+    headers.insert(
+        ATTEMPTS_HEADER.into(),
+        lapin::types::AMQPValue::LongLongInt(2),
+    );
+    headers.insert(
+        ERROR_KIND_HEADER.into(),
+        lapin::types::AMQPValue::LongString("retries_exhausted".into()),
+    );
+    let props = lapin::BasicProperties::default().with_headers(headers);
+    broker
+        .publish(
+            &t.queue,
+            event("evt_replay", "verify", "en").to_string().as_bytes(),
+            props,
+        )
+        .await
+        .unwrap();
+    let tier = t.retry[0].1.clone();
+    let msgs = collect(&tier, 1, Duration::from_secs(15)).await;
+    assert_eq!(
+        msgs.len(),
+        1,
+        "went to the first retry tier, not back to the DLQ"
+    );
+    assert_eq!(
+        header_text(&msgs[0].1, ATTEMPTS_HEADER).as_deref(),
+        Some("1")
+    );
+    assert_eq!(
+        header_text(&msgs[0].1, ERROR_KIND_HEADER),
+        None,
+        "a retry is not a dead letter"
+    );
+    w.stop().await;
+    cleanup(&t).await;
+}
