@@ -292,25 +292,8 @@ async fn channel() -> (lapin::Connection, lapin::Channel) {
         .unwrap()
 }
 
-/// Consumers attached to `queue`.
-pub async fn consumers(queue: &str) -> u32 {
-    let (conn, ch) = channel().await;
-    let q = ch
-        .queue_declare(
-            queue.into(),
-            QueueDeclareOptions {
-                passive: true,
-                ..QueueDeclareOptions::default()
-            },
-            FieldTable::default(),
-        )
-        .await;
-    let _ = conn.close(200, "done".into()).await;
-    q.map_or(0, |q| q.consumer_count())
-}
-
-/// Messages ready in `queue`.
-pub async fn depth(queue: &str) -> u32 {
+/// The broker's view of `queue` (messages ready, consumers), if it exists.
+async fn inspect(queue: &str) -> Option<lapin::Queue> {
     let (conn, ch) = channel().await;
     let q = ch
         .queue_declare(
@@ -322,9 +305,72 @@ pub async fn depth(queue: &str) -> u32 {
             FieldTable::default(),
         )
         .await
-        .unwrap();
+        .ok();
     let _ = conn.close(200, "done".into()).await;
-    q.message_count()
+    q
+}
+
+/// Consumers attached to `queue`.
+pub async fn consumers(queue: &str) -> u32 {
+    inspect(queue).await.map_or(0, |q| q.consumer_count())
+}
+
+/// Messages ready in `queue`.
+pub async fn depth(queue: &str) -> u32 {
+    inspect(queue).await.map_or(0, |q| q.message_count())
+}
+
+/// Polls until `queue` holds `n` messages (or `limit` passes); returns the last depth seen.
+pub async fn wait_depth(queue: &str, n: u32, limit: Duration) -> u32 {
+    let start = Instant::now();
+    loop {
+        let d = depth(queue).await;
+        if d == n || start.elapsed() >= limit {
+            return d;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// One test's world: a fresh queue, a state folder, a running worker and a publisher.
+pub struct Rig {
+    pub worker: TestWorker,
+    pub topology: Topology,
+    pub broker: Broker,
+    /// Also the prefix of the worker's connection names (`<name>-consume`, `<name>-publish`).
+    pub name: String,
+    _state: tempfile::TempDir,
+}
+
+impl Rig {
+    /// Starts a worker for test `test` sending to `smtp_url`; `tweak` adjusts its settings.
+    pub async fn start(test: &str, smtp_url: &str, tweak: impl FnOnce(&mut WorkerSettings)) -> Rig {
+        let state = state_dir();
+        let name = queue_name(test);
+        let mut settings = worker_settings(&name, smtp_url, state.path());
+        tweak(&mut settings);
+        let worker = TestWorker::start(settings, "w.test", &name);
+        let topology = worker.worker.topology().clone();
+        let broker = publisher(&topology).await;
+        Rig {
+            worker,
+            topology,
+            broker,
+            name,
+            _state: state,
+        }
+    }
+
+    /// Publishes one event (JSON) to the events queue.
+    pub async fn send(&self, event: &serde_json::Value) {
+        publish(&self.broker, event.to_string().as_bytes()).await;
+    }
+
+    /// Stops the worker and deletes the queues.
+    pub async fn finish(self) {
+        self.worker.stop().await;
+        cleanup(&self.topology).await;
+    }
 }
 
 /// Takes every message out of `queue`: (body, properties).
