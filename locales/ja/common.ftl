@@ -28,5 +28,5 @@ duration-hours = { $count ->
    *[other] { $count }時間
 }
 duration-days = { $count ->
-   *[other] { $count }日
+   *[other] { $count }日間
 }

@@ -78,7 +78,7 @@ fn lifetimes_follow_each_locales_plural_rules() {
         ("de", h, "läuft in 1 Stunde ab."),
         ("es", 3 * h, "caduca en 3 horas."),
         ("pt-BR", h, "expira em 1 hora."),
-        ("ja", 24 * h, "有効期限は1日です。"),
+        ("ja", 24 * h, "有効期限は1日間です。"),
         // Arabic has six plural categories.
         ("ar", h, "خلال ساعة واحدة."),
         ("ar", 2 * h, "خلال ساعتين."),
