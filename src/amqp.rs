@@ -262,10 +262,6 @@ impl Incoming {
         &self.delivery.data
     }
 
-    pub fn redelivered(&self) -> bool {
-        self.delivery.redelivered
-    }
-
     /// Attempts made before this delivery (`x-mailroom-attempts`, 0 when absent or unusable).
     /// A dead letter moved back to the events queue (it carries `x-mailroom-error-kind`) is a
     /// replay after a fix and starts afresh.

@@ -86,13 +86,6 @@ impl Locale {
         self.text.has_message(id)
     }
 
-    /// Every message id this locale defines.
-    pub fn message_ids(&self) -> impl Iterator<Item = &str> {
-        self.files
-            .iter()
-            .flat_map(|f| f.messages.keys().map(String::as_str))
-    }
-
     /// Where `id` is defined, if here.
     pub fn definition(&self, id: &str) -> Option<(&Path, usize, &BTreeSet<String>)> {
         self.files.iter().find_map(|f| {

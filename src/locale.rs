@@ -124,10 +124,6 @@ impl Negotiator {
         &self.locales
     }
 
-    pub fn default_index(&self) -> usize {
-        self.default
-    }
-
     /// The shipped locale that best serves `requested`, if any.
     pub fn negotiate(&self, requested: &LanguageIdentifier) -> Option<usize> {
         // Exact matches are the common case; skip the general algorithm for them.

@@ -92,6 +92,9 @@ pub struct Pipeline {
     renderer: Renderer,
     /// Over the shipped locales, ending at the configured default (not the source locale).
     negotiator: Negotiator,
+    /// The brand name when neither the client nor `[brand]` names one: the From display name,
+    /// else its domain. Derived once here rather than per message.
+    fallback_brand_name: String,
 }
 
 /// Explicit choices that bypass routing or negotiation (for `preview TEMPLATE --locale`).
@@ -146,11 +149,17 @@ impl Pipeline {
                 ));
             }
         }
+        let fallback_brand_name = settings
+            .from
+            .name
+            .clone()
+            .unwrap_or_else(|| settings.from.email.domain().to_owned());
         (
             Some(Pipeline {
                 settings,
                 renderer,
                 negotiator,
+                fallback_brand_name,
             }),
             diags,
         )
@@ -279,16 +288,10 @@ impl Pipeline {
             ClientRef::Id(c) => Some(c.as_str()),
             ClientRef::None => None,
         };
-        let fallback_name = self
-            .settings
-            .from
-            .name
-            .clone()
-            .unwrap_or_else(|| self.settings.from.email.domain().to_owned());
         let brand = Brand::resolve(
             client,
             &self.settings.brand,
-            &fallback_name,
+            &self.fallback_brand_name,
             self.settings.allow_http_links,
             &mut notes,
         );

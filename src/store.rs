@@ -144,10 +144,6 @@ impl Store {
         Ok(Store { ops, path })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     async fn ask(&self, kind: Kind, id: &str) -> Result<Answer, StoreError> {
         let (reply, rx) = tokio::sync::oneshot::channel();
         let gone = || StoreError::Failed {
