@@ -82,6 +82,34 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
         "MAILROOM_SHUTDOWN_TIMEOUT",
         "how long shutdown waits for in-flight emails, e.g. `25s` (file key `shutdown_timeout`)",
     ),
+    (
+        "MAILROOM_DIRECTORY",
+        "where thin events' profiles come from: `file:FOLDER` (clients.json, users.json), `auth0:https://TENANT` or `none` (file key `directory`; default `file:directory`)",
+    ),
+    (
+        "MAILROOM_AUTH0_CLIENT_ID",
+        "machine-to-machine application for `auth0:` (file key `auth0_client_id`)",
+    ),
+    (
+        "MAILROOM_AUTH0_CLIENT_SECRET",
+        "its secret (environment only; never logged)",
+    ),
+    (
+        "MAILROOM_AUTH0_AUDIENCE",
+        "token audience (file key `auth0_audience`; default `https://TENANT/api/v2/`)",
+    ),
+    (
+        "MAILROOM_DIRECTORY_CACHE_SIZE",
+        "profiles kept in memory for `auth0:` (file key `directory_cache_size`; default 10000)",
+    ),
+    (
+        "MAILROOM_DIRECTORY_CACHE_TTL",
+        "how long a loaded profile is reused, e.g. `5m` (file key `directory_cache_ttl`)",
+    ),
+    (
+        "MAILROOM_DIRECTORY_TIMEOUT",
+        "bound on one Management API request, e.g. `10s` (file key `directory_timeout`)",
+    ),
 ];
 
 /// Default routes from event type to template (PRODUCT.md).
@@ -156,6 +184,87 @@ struct FileSettings {
     allow_http_links: Option<bool>,
     routes: Option<BTreeMap<String, String>>,
     brand: Option<BrandDefaults>,
+    directory: Option<String>,
+    auth0_client_id: Option<String>,
+    auth0_audience: Option<String>,
+    directory_cache_size: Option<u64>,
+    directory_cache_ttl: Option<String>,
+    directory_timeout: Option<String>,
+}
+
+/// A secret value (a client secret): usable, never shown.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+
+    /// The value; only for handing to the peer that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// An Auth0-compatible Management API and the machine-to-machine credentials for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Auth0Settings {
+    /// `https://TENANT` (plain `http` only on loopback, for tests and local fakes).
+    pub base: url::Url,
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// The `audience` of the client-credentials grant.
+    pub audience: String,
+}
+
+/// Where the profiles of thin events (`user_id`, `client_id` only) are loaded from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DirectorySource {
+    /// Nothing: a thin user is unroutable, a thin client gets the default branding.
+    None,
+    /// A folder with `clients.json` and `users.json` (Auth0's list formats).
+    File(PathBuf),
+    Auth0(Auth0Settings),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectorySettings {
+    pub source: DirectorySource,
+    /// Most profiles kept in the cache of the API source.
+    pub cache_size: u64,
+    /// How long the API source reuses a profile it loaded.
+    pub cache_ttl: Duration,
+    /// Bound on one API request (token or lookup).
+    pub timeout: Duration,
+}
+
+impl Default for DirectorySettings {
+    fn default() -> Self {
+        DirectorySettings {
+            source: DirectorySource::File(PathBuf::from("directory")),
+            cache_size: 10_000,
+            cache_ttl: Duration::from_secs(300),
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The directory keys as given, combined once file and environment are both read (the
+/// credentials may come from one and the URL from the other).
+#[derive(Debug, Default)]
+struct DirectoryParts {
+    /// (key that set it, value, folder relative paths are resolved against)
+    spec: Option<(String, String, PathBuf)>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    audience: Option<(String, String)>,
 }
 
 /// A URL that may carry a password: shown and logged with the password replaced.
@@ -254,6 +363,7 @@ pub struct Settings {
     /// Event type → template name.
     pub routes: BTreeMap<String, String>,
     pub brand: BrandDefaults,
+    pub directory: DirectorySettings,
 }
 
 impl Default for Settings {
@@ -273,6 +383,7 @@ impl Default for Settings {
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
             brand: BrandDefaults::default(),
+            directory: DirectorySettings::default(),
         }
     }
 }
@@ -304,14 +415,21 @@ impl Settings {
             }
         };
         let mut s = Settings::default();
+        let mut parts = DirectoryParts::default();
         if let Some((path, f)) = file {
-            s.apply_file(&path, f)?;
+            s.apply_file(&path, f, &mut parts)?;
         }
-        s.apply_env(&env)?;
+        s.apply_env(&env, &mut parts)?;
+        s.directory.source = parts.finish(s.directory.source.clone())?;
         Ok(s)
     }
 
-    fn apply_file(&mut self, path: &Path, f: FileSettings) -> Result<(), ConfigError> {
+    fn apply_file(
+        &mut self,
+        path: &Path,
+        f: FileSettings,
+        parts: &mut DirectoryParts,
+    ) -> Result<(), ConfigError> {
         // Relative folders in the file are relative to the file, so `--config` works from anywhere.
         let base = path.parent().unwrap_or(Path::new(""));
         if let Some(d) = f.templates_dir {
@@ -337,6 +455,25 @@ impl Settings {
         }
         if let Some(b) = f.brand {
             self.brand = b;
+        }
+        if let Some(v) = f.directory {
+            parts.spec = Some(("directory".to_owned(), v, base.to_path_buf()));
+        }
+        if let Some(v) = f.auth0_client_id {
+            parts.client_id = Some(v);
+        }
+        if let Some(v) = f.auth0_audience {
+            parts.audience = Some(("auth0_audience".to_owned(), v));
+        }
+        let d = &mut self.directory;
+        if let Some(v) = f.directory_cache_size {
+            d.cache_size = parse_cache_size("directory_cache_size", &v.to_string())?;
+        }
+        if let Some(v) = f.directory_cache_ttl {
+            d.cache_ttl = parse_duration("directory_cache_ttl", &v)?;
+        }
+        if let Some(v) = f.directory_timeout {
+            d.timeout = parse_duration("directory_timeout", &v)?;
         }
         let w = &mut self.worker;
         if let Some(v) = f.amqp_url {
@@ -372,7 +509,33 @@ impl Settings {
         Ok(())
     }
 
-    fn apply_env(&mut self, env: &BTreeMap<String, String>) -> Result<(), ConfigError> {
+    fn apply_env(
+        &mut self,
+        env: &BTreeMap<String, String>,
+        parts: &mut DirectoryParts,
+    ) -> Result<(), ConfigError> {
+        if let Some(v) = env.get("MAILROOM_DIRECTORY") {
+            parts.spec = Some(("MAILROOM_DIRECTORY".to_owned(), v.clone(), PathBuf::new()));
+        }
+        if let Some(v) = env.get("MAILROOM_AUTH0_CLIENT_ID") {
+            parts.client_id = Some(v.clone());
+        }
+        if let Some(v) = env.get("MAILROOM_AUTH0_CLIENT_SECRET") {
+            parts.client_secret = Some(v.clone());
+        }
+        if let Some(v) = env.get("MAILROOM_AUTH0_AUDIENCE") {
+            parts.audience = Some(("MAILROOM_AUTH0_AUDIENCE".to_owned(), v.clone()));
+        }
+        let d = &mut self.directory;
+        if let Some(v) = env.get("MAILROOM_DIRECTORY_CACHE_SIZE") {
+            d.cache_size = parse_cache_size("MAILROOM_DIRECTORY_CACHE_SIZE", v)?;
+        }
+        if let Some(v) = env.get("MAILROOM_DIRECTORY_CACHE_TTL") {
+            d.cache_ttl = parse_duration("MAILROOM_DIRECTORY_CACHE_TTL", v)?;
+        }
+        if let Some(v) = env.get("MAILROOM_DIRECTORY_TIMEOUT") {
+            d.timeout = parse_duration("MAILROOM_DIRECTORY_TIMEOUT", v)?;
+        }
         if let Some(v) = env.get("MAILROOM_TEMPLATES") {
             self.templates_dir = PathBuf::from(v);
         }
@@ -447,6 +610,122 @@ fn parse_tag(key: &str, v: &str) -> Result<LanguageIdentifier, ConfigError> {
         key: key.to_owned(),
         message: format!("`{v}` is not a language tag"),
     })
+}
+
+impl DirectoryParts {
+    /// The source the keys describe; `default` when no key named one.
+    fn finish(self, default: DirectorySource) -> Result<DirectorySource, ConfigError> {
+        let Some((key, spec, base)) = self.spec else {
+            return Ok(default);
+        };
+        let spec = spec.trim();
+        if spec == "none" {
+            return Ok(DirectorySource::None);
+        }
+        if let Some(path) = spec.strip_prefix("file:") {
+            if path.is_empty() {
+                return Err(bad(
+                    &key,
+                    "`file:` needs a folder, e.g. `file:directory`".into(),
+                ));
+            }
+            return Ok(DirectorySource::File(base.join(path)));
+        }
+        let Some(url) = spec.strip_prefix("auth0:") else {
+            return Err(bad(
+                &key,
+                format!(
+                    "`{}` is not `none`, `file:FOLDER` or `auth0:https://TENANT`",
+                    crate::event::clip(spec, 80)
+                ),
+            ));
+        };
+        let base = parse_auth0_base(&key, url)?;
+        let client_id = self
+            .client_id
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| {
+                bad(
+                    "MAILROOM_AUTH0_CLIENT_ID",
+                    format!("missing: `{key}` names an Auth0 tenant, which needs the client id of a machine-to-machine application"),
+                )
+            })?;
+        let client_secret = self
+            .client_secret
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                bad(
+                    "MAILROOM_AUTH0_CLIENT_SECRET",
+                    format!("missing: `{key}` names an Auth0 tenant, which needs the secret of its machine-to-machine application (environment only)"),
+                )
+            })?;
+        let audience = match self.audience {
+            Some((_, a)) if !a.trim().is_empty() => a.trim().to_owned(),
+            Some((k, _)) => return Err(bad(&k, "empty".into())),
+            None => format!("{}api/v2/", base.as_str()),
+        };
+        Ok(DirectorySource::Auth0(Auth0Settings {
+            base,
+            client_id: client_id.trim().to_owned(),
+            client_secret: Secret::new(client_secret),
+            audience,
+        }))
+    }
+}
+
+/// `https://TENANT` → its origin with a trailing `/`. Plain `http` is refused except on
+/// loopback: the client secret and the tokens must not cross a network in clear text.
+fn parse_auth0_base(key: &str, v: &str) -> Result<url::Url, ConfigError> {
+    let u =
+        url::Url::parse(v.trim()).map_err(|e| bad(key, format!("`auth0:{v}`: not a URL ({e})")))?;
+    let loopback = match u.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    };
+    match u.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(bad(
+                key,
+                format!("`auth0:{v}`: use https (plain http is accepted only on loopback)"),
+            ));
+        }
+        other => {
+            return Err(bad(
+                key,
+                format!("`auth0:{v}`: the scheme `{other}` is not https"),
+            ));
+        }
+    }
+    if u.host_str().is_none_or(str::is_empty) {
+        return Err(bad(key, format!("`auth0:{v}`: no host")));
+    }
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err(bad(
+            key,
+            "credentials belong in MAILROOM_AUTH0_CLIENT_ID / MAILROOM_AUTH0_CLIENT_SECRET, not in the URL".into(),
+        ));
+    }
+    if u.path() != "/" || u.query().is_some() {
+        return Err(bad(
+            key,
+            format!("`auth0:{v}`: give only the tenant, like `https://acme.eu.auth0.com`"),
+        ));
+    }
+    Ok(u)
+}
+
+fn parse_cache_size(key: &str, v: &str) -> Result<u64, ConfigError> {
+    match v.trim().parse::<u64>() {
+        Ok(n) if n <= 10_000_000 => Ok(n),
+        _ => Err(bad(
+            key,
+            format!("`{v}` is not a number from 0 to 10000000"),
+        )),
+    }
 }
 
 fn bad(key: &str, message: String) -> ConfigError {
@@ -567,6 +846,93 @@ mod tests {
             Some("welcome_email")
         );
         assert_eq!(s.routes.len(), 1, "a routes table replaces the defaults");
+    }
+
+    #[test]
+    fn directory_sources_parse_and_the_client_secret_stays_hidden() {
+        let s = Settings::load(None, env(&[])).unwrap();
+        assert_eq!(
+            s.directory.source,
+            DirectorySource::File(PathBuf::from("directory"))
+        );
+        let s = Settings::load(None, env(&[("MAILROOM_DIRECTORY", "none")])).unwrap();
+        assert_eq!(s.directory.source, DirectorySource::None);
+
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("m.toml");
+        std::fs::write(
+            &p,
+            "directory = \"file:profiles\"\ndirectory_cache_ttl = \"1m\"\nauth0_client_id = \"from-file\"\n",
+        )
+        .unwrap();
+        let s = Settings::load(Some(&p), env(&[])).unwrap();
+        assert_eq!(
+            s.directory.source,
+            DirectorySource::File(d.path().join("profiles")),
+            "relative to the file"
+        );
+        assert_eq!(s.directory.cache_ttl, Duration::from_secs(60));
+
+        // The id from the file, the tenant and secret from the environment.
+        let s = Settings::load(
+            Some(&p),
+            env(&[
+                ("MAILROOM_DIRECTORY", "auth0:https://acme.eu.auth0.com"),
+                ("MAILROOM_AUTH0_CLIENT_SECRET", "very-secret-value"),
+            ]),
+        )
+        .unwrap();
+        let DirectorySource::Auth0(a) = &s.directory.source else {
+            panic!("expected auth0: {:?}", s.directory.source);
+        };
+        assert_eq!(a.base.as_str(), "https://acme.eu.auth0.com/");
+        assert_eq!(a.audience, "https://acme.eu.auth0.com/api/v2/");
+        assert_eq!(a.client_id, "from-file");
+        assert_eq!(a.client_secret.expose(), "very-secret-value");
+        assert!(!format!("{s:?}").contains("very-secret-value"));
+    }
+
+    #[test]
+    fn bad_directory_settings_name_their_key() {
+        let err =
+            |pairs: &[(&str, &str)]| Settings::load(None, env(pairs)).unwrap_err().to_string();
+        assert_eq!(
+            err(&[("MAILROOM_DIRECTORY", "ldap://x")]),
+            "MAILROOM_DIRECTORY: `ldap://x` is not `none`, `file:FOLDER` or `auth0:https://TENANT`"
+        );
+        assert!(
+            err(&[("MAILROOM_DIRECTORY", "auth0:https://acme.auth0.com")])
+                .starts_with("MAILROOM_AUTH0_CLIENT_ID: missing")
+        );
+        assert!(
+            err(&[
+                ("MAILROOM_DIRECTORY", "auth0:https://acme.auth0.com"),
+                ("MAILROOM_AUTH0_CLIENT_ID", "abc"),
+            ])
+            .starts_with("MAILROOM_AUTH0_CLIENT_SECRET: missing")
+        );
+        let e = err(&[
+            ("MAILROOM_DIRECTORY", "auth0:http://acme.auth0.com"),
+            ("MAILROOM_AUTH0_CLIENT_ID", "abc"),
+            ("MAILROOM_AUTH0_CLIENT_SECRET", "x"),
+        ]);
+        assert!(e.contains("use https"), "{e}");
+        let e = err(&[
+            ("MAILROOM_DIRECTORY", "auth0:https://acme.auth0.com/api/v2"),
+            ("MAILROOM_AUTH0_CLIENT_ID", "abc"),
+            ("MAILROOM_AUTH0_CLIENT_SECRET", "x"),
+        ]);
+        assert!(e.contains("give only the tenant"), "{e}");
+        // Plain http is fine on loopback (local fakes, tests).
+        Settings::load(
+            None,
+            env(&[
+                ("MAILROOM_DIRECTORY", "auth0:http://127.0.0.1:8080"),
+                ("MAILROOM_AUTH0_CLIENT_ID", "abc"),
+                ("MAILROOM_AUTH0_CLIENT_SECRET", "x"),
+            ]),
+        )
+        .unwrap();
     }
 
     #[test]

@@ -316,7 +316,8 @@ fn parse_inner(
     })
 }
 
-fn parse_user(mut u: Map<String, Value>) -> Result<User, EventError> {
+/// An Auth0 user profile (inline in an event, or loaded by the directory) → [`User`].
+pub(crate) fn parse_user(mut u: Map<String, Value>) -> Result<User, EventError> {
     let email_text = match u.get("email") {
         Some(Value::String(s)) => s.trim(),
         None | Some(Value::Null) => return Err(EventError::invalid("user.email", "missing")),
@@ -350,7 +351,8 @@ fn parse_user(mut u: Map<String, Value>) -> Result<User, EventError> {
     })
 }
 
-fn parse_client(mut c: Map<String, Value>) -> Result<Client, EventError> {
+/// An Auth0 client (inline in an event, or loaded by the directory) → [`Client`].
+pub(crate) fn parse_client(mut c: Map<String, Value>) -> Result<Client, EventError> {
     let client_id = match c.get("client_id") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.clone()),

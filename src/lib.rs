@@ -5,7 +5,8 @@
 //! The core is pure (no I/O after start-up): [`event`] → [`pipeline`] (routing) →
 //! [`brand`] → [`locale`] → [`render`] (Tera + [`i18n`]) → [`compose`]. Adapters sit at the
 //! edges: [`outbox`] (files, for the embedded mode), [`amqp`] (RabbitMQ), [`mailer`] (SMTP)
-//! and [`store`] (sent event ids); [`worker`] settles each delivery; commands live in [`cmd`].
+//! and [`store`] (sent event ids); [`directory`] loads the profiles thin events only reference
+//! (files or an Auth0 Management API); [`worker`] settles each delivery; commands live in [`cmd`].
 //!
 //! - [`cli`]: command-line definitions.
 //! - [`config`]: settings from defaults, the TOML file and `MAILROOM_*` variables.
@@ -18,6 +19,7 @@ pub mod cmd;
 pub mod compose;
 pub mod config;
 pub mod diagnostic;
+pub mod directory;
 pub mod event;
 pub mod i18n;
 pub mod locale;

@@ -58,7 +58,7 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    fn new(kind: RejectKind, reason: impl Into<String>, event_id: Option<&str>) -> Self {
+    pub fn new(kind: RejectKind, reason: impl Into<String>, event_id: Option<&str>) -> Self {
         Rejection {
             kind,
             reason: reason.into(),
@@ -200,16 +200,22 @@ impl Pipeline {
         }
     }
 
-    /// The whole core for one event body.
+    /// The whole core for one event body (thin references unresolved: see
+    /// [`crate::directory::prepare`] for the version that loads them).
     pub fn prepare(&self, body: &[u8]) -> Result<Prepared, Rejection> {
-        let event = crate::event::parse_detailed(body, self.parse_options()).map_err(|i| {
+        let event = self.parse(body)?;
+        self.prepare_event(&event, Overrides::default())
+    }
+
+    /// The first step: body → validated event, or a `malformed` rejection.
+    pub fn parse(&self, body: &[u8]) -> Result<Event, Rejection> {
+        crate::event::parse_detailed(body, self.parse_options()).map_err(|i| {
             Rejection::new(
                 RejectKind::Malformed,
                 i.error.to_string(),
                 i.event_id.as_deref(),
             )
-        })?;
-        self.prepare_event(&event, Overrides::default())
+        })
     }
 
     /// Everything after parsing, for an already validated event.

@@ -16,6 +16,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::amqp::{Broker, Incoming, Topology};
 use crate::config::WorkerSettings;
+use crate::directory::{Directory, LookupError, Unprepared};
 use crate::locale::LangSource;
 use crate::mailer::{Mailer, SendError};
 use crate::pipeline::{Pipeline, RejectKind};
@@ -156,6 +157,8 @@ pub struct Meta {
 /// Everything a delivery needs, built once.
 pub struct Worker {
     pipeline: Arc<Pipeline>,
+    /// Loads the profiles of thin events (none unless [`Worker::with_directory`] sets one).
+    directory: Arc<Directory>,
     mailer: Mailer,
     store: Store,
     settings: WorkerSettings,
@@ -186,6 +189,7 @@ impl Worker {
         let topology = Topology::new(&settings.queue, &settings.retry_delays, settings.queue_type);
         Worker {
             pipeline,
+            directory: Arc::new(Directory::none()),
             mailer,
             store,
             settings,
@@ -193,6 +197,12 @@ impl Worker {
             name: name.to_owned(),
             started: Instant::now(),
         }
+    }
+
+    /// Sets where thin events' profiles are loaded from.
+    pub fn with_directory(mut self, directory: Arc<Directory>) -> Worker {
+        self.directory = directory;
+        self
     }
 
     /// Sets the moment start-up began (default: when the worker was built).
@@ -211,9 +221,10 @@ impl Worker {
 
     /// The one-step function: render, claim, send, record.
     pub async fn handle(&self, body: &[u8]) -> (Outcome, Meta) {
-        let prepared = match self.pipeline.prepare(body) {
+        let prepared = match crate::directory::prepare(&self.pipeline, &self.directory, body).await
+        {
             Ok(p) => p,
-            Err(r) => {
+            Err(Unprepared::Rejected(r)) => {
                 let meta = Meta {
                     event_id: r.event_id.clone(),
                     ..Meta::default()
@@ -223,6 +234,19 @@ impl Worker {
                     reason: r.reason,
                 };
                 return (outcome, meta);
+            }
+            Err(Unprepared::Lookup(e)) => {
+                // Not the event's fault: it waits in the retry tiers while someone fixes the
+                // directory. Refused credentials need a person, so they are logged as errors.
+                if let LookupError::Refused(_) = &e {
+                    tracing::error!("{e}");
+                }
+                return (
+                    Outcome::Retry {
+                        reason: e.to_string(),
+                    },
+                    Meta::default(),
+                );
             }
         };
         let meta = Meta {

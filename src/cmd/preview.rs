@@ -13,18 +13,31 @@ use serde::Serialize;
 
 use crate::cli::{PreviewArgs, PreviewFormat};
 use crate::config::Settings;
+use crate::directory::{Directory, Unprepared};
 use crate::locale::normalize;
 use crate::pipeline::{Overrides, Pipeline, Prepared};
 
 pub fn run(args: PreviewArgs, settings: Settings) -> anyhow::Result<i32> {
+    let directory = Directory::open(&settings.directory)?;
     let (pipeline, warnings) = Pipeline::load_strict(settings)?;
     super::log_warnings(&warnings);
     let prepared = match (&args.event, &args.template) {
         (Some(path), _) => {
             let body = super::read_input(path)?;
-            pipeline
-                .prepare(trim_ascii(&body))
-                .map_err(|r| anyhow!("the worker would reject this event ({r})"))?
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("cannot start the async runtime")?;
+            runtime
+                .block_on(crate::directory::prepare(
+                    &pipeline,
+                    &directory,
+                    trim_ascii(&body),
+                ))
+                .map_err(|e| match e {
+                    Unprepared::Rejected(r) => anyhow!("the worker would reject this event ({r})"),
+                    Unprepared::Lookup(e) => anyhow!("{e}"),
+                })?
         }
         (None, Some(template)) => preview_sample(
             &pipeline,

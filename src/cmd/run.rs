@@ -4,7 +4,9 @@
 //! or SIGINT, then drains and exits 0. With `--events/--outbox` it reads newline-delimited JSON
 //! and hands each line to the same core ([`Pipeline::prepare`]); the outbox folder stands in for
 //! SMTP and `rejected.jsonl` for the dead-letter queue. A bad line is reported with its number
-//! and reason and processing goes on; the exit status is 0 when every line was handled.
+//! and reason and processing goes on; the exit status is 0 when every line was handled. Thin
+//! events are resolved through the configured directory in both modes; in the embedded mode a
+//! directory that cannot answer stops the run at that line (there is no retry queue to wait in).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -18,6 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::cli::RunArgs;
 use crate::config::Settings;
+use crate::directory::{Directory, Unprepared};
 use crate::mailer::Mailer;
 use crate::outbox::{Outbox, REJECTED_FILE};
 use crate::pipeline::{Pipeline, RejectKind};
@@ -44,16 +47,17 @@ pub fn run(args: RunArgs, settings: Settings) -> anyhow::Result<i32> {
     let (Some(events), Some(outbox)) = (args.events, args.outbox) else {
         return run_worker(settings);
     };
+    let directory = Directory::open(&settings.directory)?;
     let (pipeline, warnings) = Pipeline::load_strict(settings)?;
     super::log_warnings(&warnings);
     let mut outbox = Outbox::open(&outbox)
         .with_context(|| format!("cannot create the outbox {}", outbox.display()))?;
     let summary = if events == Path::new("-") {
-        process(&pipeline, std::io::stdin().lock(), &mut outbox)?
+        process(&pipeline, &directory, std::io::stdin().lock(), &mut outbox)?
     } else {
         let file = std::fs::File::open(&events)
             .with_context(|| format!("cannot open {}", events.display()))?;
-        process(&pipeline, BufReader::new(file), &mut outbox)?
+        process(&pipeline, &directory, BufReader::new(file), &mut outbox)?
     };
     let rejected = if summary.rejected() > 0 {
         format!(
@@ -76,13 +80,19 @@ pub fn run(args: RunArgs, settings: Settings) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// Processes every line of `input`. Fails only when the outbox cannot be written: a bad event
-/// is a rejection, not an error.
+/// Processes every line of `input`. Fails only when the outbox cannot be written or the
+/// directory cannot answer: a bad event is a rejection, not an error.
 pub fn process(
     pipeline: &Pipeline,
+    directory: &Directory,
     mut input: impl BufRead,
     outbox: &mut Outbox,
 ) -> anyhow::Result<Summary> {
+    // Directory lookups are async (the API source); the files of this mode are not.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
     let mut summary = Summary::default();
     let mut line = Vec::new();
     loop {
@@ -99,7 +109,8 @@ pub fn process(
         if body.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match pipeline.prepare(body) {
+        let prepared = runtime.block_on(crate::directory::prepare(pipeline, directory, body));
+        match prepared {
             Ok(prepared) => {
                 let path = outbox
                     .deliver(&prepared)
@@ -119,7 +130,12 @@ pub fn process(
                     "written"
                 );
             }
-            Err(rejection) => {
+            Err(Unprepared::Lookup(e)) => {
+                anyhow::bail!(
+                    "line {number}: {e}; stopped here: lines {number} and after were not processed"
+                );
+            }
+            Err(Unprepared::Rejected(rejection)) => {
                 match rejection.kind {
                     RejectKind::Malformed => summary.malformed += 1,
                     RejectKind::Unroutable => summary.unroutable += 1,
@@ -154,6 +170,7 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
         .hello_name
         .clone()
         .unwrap_or_else(|| settings.from.email.domain().to_owned());
+    let directory = Arc::new(Directory::open(&settings.directory)?);
     let (pipeline, warnings) = Pipeline::load_strict(settings)?;
     super::log_warnings(&warnings);
     let mailer = Mailer::new(
@@ -170,10 +187,20 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
+        // Wrong API credentials would fail every thin event; better to refuse to start.
+        // An API that is merely down is only a warning: inline events still go out.
+        match directory.verify().await {
+            Ok(()) => {}
+            Err(e @ crate::directory::LookupError::Refused(_)) => return Err(e.into()),
+            Err(e) => tracing::warn!("{e}; thin events will wait in the retry tiers"),
+        }
+        tracing::info!(directory = %directory.label(), "directory");
         let shutdown = CancellationToken::new();
         tokio::spawn(watch_signals(shutdown.clone()));
         let worker = Arc::new(
-            Worker::new(Arc::new(pipeline), mailer, store, w, "mailroom").started_at(started),
+            Worker::new(Arc::new(pipeline), mailer, store, w, "mailroom")
+                .with_directory(directory)
+                .started_at(started),
         );
         worker.run(shutdown).await
     })?;

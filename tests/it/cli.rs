@@ -332,3 +332,67 @@ fn run_help_documents_every_configuration_variable() {
         assert!(help.contains(key), "{key} is missing from `run --help`");
     }
 }
+
+#[test]
+fn run_resolves_thin_events_from_the_directory_folder() {
+    let out = tempfile::tempdir().unwrap();
+    let o = mailroom(
+        &root(),
+        &[
+            "run",
+            "--events",
+            "examples/thin-events.jsonl",
+            "--outbox",
+            out.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let eml = |id: &str| std::fs::read_to_string(out.path().join(format!("{id}.eml"))).unwrap();
+    // user_id and client_id both loaded from directory/users.json and directory/clients.json.
+    assert!(eml("evt_thin_01").contains("Content-Language: fr\r\n"));
+    assert!(eml("evt_thin_01").contains("From: \"Acme Notes\""));
+    assert!(eml("evt_thin_02").contains("Content-Language: ja\r\n"));
+    // An unknown client: default branding, and a warning naming it.
+    assert!(eml("evt_thin_04").contains("From: Mailroom <"));
+    assert!(
+        stderr(&o).contains("client_id `unknown-client-id`: no such client"),
+        "{}",
+        stderr(&o)
+    );
+    // An unknown user: unroutable, kept in rejected.jsonl.
+    let rejected = std::fs::read_to_string(out.path().join("rejected.jsonl")).unwrap();
+    assert!(
+        rejected.contains("evt_thin_05") && rejected.contains("unroutable"),
+        "{rejected}"
+    );
+    assert!(stderr(&o).contains("4 written"), "{}", stderr(&o));
+
+    // With the directory turned off, the same thin users are unroutable.
+    let out2 = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mailroom"));
+    let o = cmd
+        .current_dir(root())
+        .env_remove("MAILROOM_CONFIG")
+        .env("MAILROOM_DIRECTORY", "none")
+        .args(["run", "--events", "examples/thin-events.jsonl", "--outbox"])
+        .arg(out2.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 written"), "{}", stderr(&o));
+}
+
+#[test]
+fn preview_resolves_a_thin_event() {
+    let line = std::fs::read_to_string(root().join("examples/thin-events.jsonl")).unwrap();
+    let first = line.lines().next().unwrap();
+    let p = mailroom(
+        &root(),
+        &["preview", "--event", "-", "--format", "json"],
+        Some(first.as_bytes()),
+    );
+    assert!(p.status.success(), "{}", stderr(&p));
+    let v: Value = serde_json::from_str(&stdout(&p)).unwrap();
+    assert_eq!(v["locale"], "fr", "{v}");
+}

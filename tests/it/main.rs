@@ -2,6 +2,7 @@
 
 mod broker;
 mod cli;
+mod directory;
 mod helpers;
 mod hostile;
 mod props;
