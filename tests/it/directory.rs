@@ -765,3 +765,101 @@ async fn the_worker_sends_thin_events_retries_when_the_api_fails_and_dead_letter
     }
     assert_eq!(smtp.count(), 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The binary: secrets stay out of the logs even at trace level; refused credentials stop it.
+
+fn run_binary(args: &[&str], env: &[(&str, String)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mailroom"));
+    cmd.current_dir(crate::helpers::root())
+        .env_remove("MAILROOM_CONFIG")
+        .env("RUST_LOG", "trace")
+        .args(args)
+        .stdin(std::process::Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_never_logs_the_secret_or_the_token_and_stops_on_refused_credentials() {
+    let server = MockServer::start().await;
+    token_mock("tok-must-not-be-logged", 86_400)
+        .mount(&server)
+        .await;
+    let tenant = format!("auth0:{}", server.uri());
+    for (name, lang) in [
+        ("leamoreau", "fr"),
+        ("hanakoyamada", "ja"),
+        ("juergenmueller", "de"),
+    ] {
+        let email = format!("{name}@example.com");
+        mount_user(&server, "tok-must-not-be-logged", name, &email, lang).await;
+    }
+    for id in [
+        "AaiyAPdpYdesoKnqjj8HJqRn4T5titww",
+        "Sj5Kd7Lf9Gh1Jk3Lz5Xc7Vb9Nm1Qw3Er",
+        "Nk7Qa2Ws9Ed4Rf6Tg8Yh1Uj3Ik5Ol0Pm",
+    ] {
+        client_mock(id, "tok-must-not-be-logged")
+            .mount(&server)
+            .await;
+    }
+    not_found(&server, "/api/v2/").await;
+    let env = [
+        ("MAILROOM_DIRECTORY", tenant.clone()),
+        ("MAILROOM_AUTH0_CLIENT_ID", CLIENT_ID.to_owned()),
+        ("MAILROOM_AUTH0_CLIENT_SECRET", CLIENT_SECRET.to_owned()),
+    ];
+    let out = tempfile::tempdir().unwrap();
+    let outbox = out.path().to_str().unwrap().to_owned();
+    let o = tokio::task::spawn_blocking(move || {
+        run_binary(
+            &[
+                "run",
+                "--events",
+                "examples/thin-events.jsonl",
+                "--outbox",
+                &outbox,
+            ],
+            &env,
+        )
+    })
+    .await
+    .unwrap();
+    let log = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{log}");
+    assert!(log.contains("4 written"), "{log}");
+    assert!(!log.contains(CLIENT_SECRET), "the secret is in the log");
+    assert!(
+        !log.contains("tok-must-not-be-logged"),
+        "the token is in the log"
+    );
+
+    // Wrong credentials: the worker refuses to start (before any broker connection).
+    let refusing = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "error": "access_denied", "error_description": "Unauthorized"
+        })))
+        .mount(&refusing)
+        .await;
+    let env = [
+        ("MAILROOM_DIRECTORY", format!("auth0:{}", refusing.uri())),
+        ("MAILROOM_AUTH0_CLIENT_ID", CLIENT_ID.to_owned()),
+        ("MAILROOM_AUTH0_CLIENT_SECRET", CLIENT_SECRET.to_owned()),
+        (
+            "MAILROOM_AMQP_URL",
+            "amqp://guest:guest@127.0.0.1:1/%2f".to_owned(),
+        ),
+    ];
+    let o = tokio::task::spawn_blocking(move || run_binary(&["run"], &env))
+        .await
+        .unwrap();
+    let log = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!o.status.success(), "{log}");
+    assert!(log.contains("refuses mailroom's credentials"), "{log}");
+    assert!(!log.contains(CLIENT_SECRET), "the secret is in the log");
+}
