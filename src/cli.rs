@@ -64,6 +64,16 @@ pub struct PublishArgs {
     /// Newline-delimited JSON events (`-` for standard input); each line becomes one message.
     #[arg(long, value_name = "FILE")]
     pub events: PathBuf,
+
+    /// Publish at most this many events per second, evenly spaced (default: as fast as the
+    /// broker confirms), e.g. to replay a dead-letter file without flooding the SMTP server.
+    #[arg(long, value_name = "PER_SECOND", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub rate: Option<u32>,
+
+    /// Write `INDEX UNIX_NANOS` per event (0-based index among the non-empty lines, the moment
+    /// it was handed to the broker), for latency measurements.
+    #[arg(long, value_name = "FILE")]
+    pub timestamps: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,8 +3,11 @@
 //! For operators (replaying a file of events, smoke-testing a deployment) and for the
 //! end-to-end benchmark. Declares the same topology as the worker, publishes every non-empty
 //! line as a persistent `application/json` message, and waits for every broker confirm.
+//! `--rate` spaces the events evenly; `--timestamps` records when each one was published (the
+//! latency mode of `scripts/bench-e2e.sh` reads it).
 
-use std::time::Instant;
+use std::io::Write as _;
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context as _;
 use futures_util::StreamExt;
@@ -38,8 +41,24 @@ pub fn run(args: PublishArgs, settings: Settings) -> anyhow::Result<i32> {
         let props = BasicProperties::default()
             .with_content_type("application/json".into())
             .with_delivery_mode(2);
-        let results: Vec<_> = futures_util::stream::iter(lines.iter())
-            .map(|body| broker.publish(&topology.queue, body, props.clone()))
+        let start = tokio::time::Instant::now();
+        let spacing = args.rate.map(|r| Duration::from_secs(1) / r);
+        let results: Vec<_> = futures_util::stream::iter(lines.iter().enumerate())
+            .map(|(i, body)| {
+                let broker = &broker;
+                let props = props.clone();
+                let queue = &topology.queue;
+                async move {
+                    if let Some(spacing) = spacing {
+                        tokio::time::sleep_until(start + spacing * i as u32).await;
+                    }
+                    let at = SystemTime::now()
+                        .duration_since(SystemTime::UNIX_EPOCH)
+                        .unwrap_or_default()
+                        .as_nanos();
+                    broker.publish(queue, body, props).await.map(|()| (i, at))
+                }
+            })
             .buffer_unordered(IN_FLIGHT)
             .collect()
             .await;
@@ -50,6 +69,16 @@ pub fn run(args: PublishArgs, settings: Settings) -> anyhow::Result<i32> {
                 "{failed} of {} events were not confirmed; first: {e}",
                 results.len()
             );
+        }
+        if let Some(path) = &args.timestamps {
+            let mut out = std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot create {}", path.display()))?,
+            );
+            for (i, at) in results.iter().flatten() {
+                writeln!(out, "{i} {at}")?;
+            }
+            out.flush()?;
         }
         Ok::<_, anyhow::Error>(results.len())
     })?;

@@ -466,3 +466,53 @@ async fn sigterm_mid_stream_exits_zero_with_every_event_sent_or_still_queued() {
     );
     cleanup(&t).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publish_spaces_events_at_the_given_rate_and_records_when_each_went_out() {
+    let queue = queue_name("publish-rate");
+    let t = Topology::new(
+        &queue,
+        &[Duration::from_secs(1)],
+        mailroom::config::QueueType::Classic,
+    );
+    let dir = state_dir();
+    let events: String = (0..20)
+        .map(|i| format!("{}\n", event(&format!("evt_rate_{i}"), "verify", "en")))
+        .collect();
+    std::fs::write(dir.path().join("events.jsonl"), events + "\n").unwrap();
+    let stamps = dir.path().join("stamps");
+    let (q, d, s) = (queue.clone(), dir.path().to_owned(), stamps.clone());
+    let o = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_mailroom"))
+            .current_dir(&d)
+            .env_remove("MAILROOM_CONFIG")
+            .env("MAILROOM_QUEUE", &q)
+            .env("MAILROOM_RETRY_DELAYS", "1s")
+            .args(["publish", "--events", "events.jsonl", "--rate", "100"])
+            .arg("--timestamps")
+            .arg(&s)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(wait_depth(&t.queue, 20, Duration::from_secs(10)).await, 20);
+    let mut at: Vec<(usize, u128)> = std::fs::read_to_string(&stamps)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (i, ns) = l.split_once(' ').unwrap();
+            (i.parse().unwrap(), ns.parse().unwrap())
+        })
+        .collect();
+    at.sort();
+    assert_eq!(
+        at.iter().map(|a| a.0).collect::<Vec<_>>(),
+        (0..20).collect::<Vec<_>>()
+    );
+    // 100 per second: the 20th event leaves about 190 ms after the first, not at once.
+    let spread_ms = (at[19].1 - at[0].1) / 1_000_000;
+    assert!(spread_ms >= 150, "published within {spread_ms} ms");
+    cleanup(&t).await;
+}
