@@ -14,7 +14,7 @@ use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::amqp::{Broker, Incoming, Topology};
+use crate::amqp::{Acks, Broker, Incoming, Topology};
 use crate::config::WorkerSettings;
 use crate::directory::{Directory, LookupError, Unprepared};
 use crate::locale::LangSource;
@@ -432,6 +432,10 @@ impl Worker {
         // Tasks of this session: each holds one delivery until it is settled. Their number is
         // bounded by the prefetch, so no semaphore is needed here.
         let tracker = TaskTracker::new();
+        let acks = Acks::new();
+        // Stopped after the in-flight deliveries are settled, so their acks still go out.
+        let acks_stop = CancellationToken::new();
+        let acks_task = tokio::spawn(acks.clone().run(acks_stop.clone()));
         let result = loop {
             tokio::select! {
                 _ = shutdown.cancelled() => {
@@ -446,8 +450,9 @@ impl Worker {
                         let worker = self.clone();
                         let broker = broker.clone();
                         let lost = lost.clone();
+                        let incoming = acks.track(delivery);
                         tracker.spawn(async move {
-                            worker.process(&broker, Incoming::from(delivery), &lost).await;
+                            worker.process(&broker, incoming, &lost).await;
                         });
                     }
                     Some(Err(e)) => break Err(e.into()),
@@ -465,6 +470,8 @@ impl Worker {
                 humantime::format_duration(self.settings.shutdown_timeout)
             );
         }
+        acks_stop.cancel();
+        let _ = acks_task.await;
         broker.close().await;
         result
     }

@@ -516,3 +516,84 @@ async fn publish_spaces_events_at_the_given_rate_and_records_when_each_went_out(
     assert!(spread_ms >= 150, "published within {spread_ms} ms");
     cleanup(&t).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batched_acks_never_cover_a_delivery_in_flight_and_never_wait_for_it() {
+    use futures_util::StreamExt;
+    use mailroom::amqp::{Acks, Broker};
+    use mailroom::config::SecretUrl;
+
+    let queue = queue_name("acks");
+    let t = Topology::new(&queue, &[], mailroom::config::QueueType::Classic);
+    let broker = publisher(&t).await;
+    for i in 0..10 {
+        publish(&broker, format!("{{\"n\":{i}}}").as_bytes()).await;
+    }
+    let consumer_broker = Broker::connect(&SecretUrl::new(crate::broker::AMQP_URL), &t, &queue)
+        .await
+        .unwrap();
+    let mut consumer = consumer_broker.consume(10, "acks-test").await.unwrap();
+    let acks = Acks::new();
+    let mut deliveries = Vec::new();
+    for _ in 0..10 {
+        let d = tokio::time::timeout(Duration::from_secs(10), consumer.next())
+            .await
+            .expect("a delivery within 10 s")
+            .unwrap()
+            .unwrap();
+        deliveries.push(acks.track(d));
+    }
+    // The first delivery stays in flight; the other nine are settled.
+    for d in &deliveries[1..] {
+        assert!(d.ack().await.unwrap());
+    }
+    // First flush: nothing at the front is done, the nine are only marked as blocked.
+    assert_eq!(acks.flush().await, 0);
+    // Second flush: they are acked one by one rather than waiting for the first.
+    assert_eq!(acks.flush().await, 9);
+    // A requeue of the one in flight: it goes back to the queue, not acked.
+    assert!(deliveries[0].requeue().await.unwrap());
+    assert_eq!(acks.flush().await, 0);
+    // Closing the channel returns whatever was not acked: exactly the requeued one.
+    drop(consumer);
+    consumer_broker.close().await;
+    assert_eq!(wait_depth(&t.queue, 1, Duration::from_secs(10)).await, 1);
+    cleanup(&t).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deliveries_settled_at_the_front_are_acked_together_and_the_rest_stay_unacked() {
+    use futures_util::StreamExt;
+    use mailroom::amqp::{Acks, Broker};
+    use mailroom::config::SecretUrl;
+
+    let queue = queue_name("acks-multi");
+    let t = Topology::new(&queue, &[], mailroom::config::QueueType::Classic);
+    let broker = publisher(&t).await;
+    for i in 0..40 {
+        publish(&broker, format!("{{\"n\":{i}}}").as_bytes()).await;
+    }
+    let consumer_broker = Broker::connect(&SecretUrl::new(crate::broker::AMQP_URL), &t, &queue)
+        .await
+        .unwrap();
+    let mut consumer = consumer_broker.consume(40, "acks-multi").await.unwrap();
+    let acks = Acks::new();
+    let mut deliveries = Vec::new();
+    for _ in 0..40 {
+        let d = tokio::time::timeout(Duration::from_secs(10), consumer.next())
+            .await
+            .expect("a delivery within 10 s")
+            .unwrap()
+            .unwrap();
+        deliveries.push(acks.track(d));
+    }
+    for d in &deliveries[..30] {
+        d.ack().await.unwrap();
+    }
+    // The 30 at the front in one flush; the last 10 are still in flight and stay unacked.
+    assert_eq!(acks.flush().await, 30);
+    drop(consumer);
+    consumer_broker.close().await;
+    assert_eq!(wait_depth(&t.queue, 10, Duration::from_secs(10)).await, 10);
+    cleanup(&t).await;
+}
