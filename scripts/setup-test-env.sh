@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs, idempotently, on a machine that has only the
-# Rust toolchain: rustfmt and clippy, python3 (the workload generator), and RabbitMQ on
-# 127.0.0.1:5672 with guest/guest (the worker tests). SMTP servers are in-process.
+# Rust toolchain: rustfmt and clippy, python3 (the workload generator), Debian's chromium and
+# chromium-driver (the gallery's browser test), and RabbitMQ on 127.0.0.1:5672 with
+# guest/guest (the worker tests). SMTP and HTTP test servers are in-process.
 # Needs root for apt-get when something is missing.
 set -euo pipefail
 
@@ -26,6 +27,11 @@ for component in rustfmt clippy; do
 done
 
 command -v python3 >/dev/null 2>&1 || { log "installing python3"; apt_install python3; }
+
+if [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/chromium ]; then
+  log "installing chromium and chromium-driver"
+  apt_install chromium chromium-driver
+fi
 
 if ! port_open 5672; then
   if ! command -v rabbitmq-server >/dev/null 2>&1; then

@@ -94,7 +94,7 @@ pub struct PreviewArgs {
     #[arg(
         value_name = "TEMPLATE",
         conflicts_with = "event",
-        required_unless_present = "event"
+        required_unless_present_any = ["event", "serve", "out"]
     )]
     pub template: Option<String>,
 
@@ -112,6 +112,22 @@ pub struct PreviewArgs {
 
     #[arg(long, value_enum, default_value_t = PreviewFormat::Text)]
     pub format: PreviewFormat,
+
+    /// Serve the gallery of every template × locale × application on ADDR (default
+    /// 127.0.0.1:8025), reloading as templates and translations change.
+    #[arg(
+        long,
+        value_name = "ADDR",
+        num_args = 0..=1,
+        default_missing_value = "127.0.0.1:8025",
+        conflicts_with_all = ["template", "event", "out"]
+    )]
+    pub serve: Option<std::net::SocketAddr>,
+
+    /// Write the whole gallery as static files into DIR (index.html plus HTML, text and .eml
+    /// for every template × locale × application), e.g. as a CI artifact.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["template", "event"])]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -52,7 +52,7 @@ const FILE_CHECK_INTERVAL: Duration = Duration::from_millis(250);
 
 /// `RFC 3986` unreserved characters stay; everything else in an id is percent-encoded, so
 /// `auth0|abc` becomes `auth0%7Cabc` and no id can add a path segment or a query.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'_')
     .remove(b'.')

@@ -21,6 +21,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod directory;
 pub mod event;
+pub mod gallery;
 pub mod i18n;
 pub mod locale;
 pub mod mailer;

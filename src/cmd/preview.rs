@@ -18,6 +18,12 @@ use crate::locale::normalize;
 use crate::pipeline::{Overrides, Pipeline, Prepared};
 
 pub fn run(args: PreviewArgs, settings: Settings) -> anyhow::Result<i32> {
+    if let Some(addr) = args.serve {
+        return crate::gallery::serve_blocking(settings, addr);
+    }
+    if let Some(dir) = &args.out {
+        return crate::gallery::export(settings, dir);
+    }
     let directory = Directory::open(&settings.directory)?;
     let (pipeline, warnings) = Pipeline::load_strict(settings)?;
     super::log_warnings(&warnings);
@@ -68,6 +74,28 @@ pub fn preview_sample(
     locale: Option<&str>,
     sample: Option<&str>,
 ) -> anyhow::Result<Prepared> {
+    let (event, path) = sample_event(pipeline, template, sample)?;
+    let locale = match locale {
+        Some(raw) => Some(resolve_locale(pipeline, raw)?),
+        None => None,
+    };
+    pipeline
+        .prepare_event(
+            &event,
+            Overrides {
+                template: Some(template),
+                locale,
+            },
+        )
+        .map_err(|r| anyhow!("{} in {}: {r}", template, path.display()))
+}
+
+/// The event of one of `template`'s samples (default: the first), and the sample's path.
+pub fn sample_event(
+    pipeline: &Pipeline,
+    template: &str,
+    sample: Option<&str>,
+) -> anyhow::Result<(crate::event::Event, std::path::PathBuf)> {
     let info = pipeline.renderer().template(template)?;
     let path = match sample {
         Some(name) => info
@@ -92,19 +120,7 @@ pub fn preview_sample(
     let body = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let event = crate::event::parse(trim_ascii(&body), pipeline.parse_options())
         .with_context(|| format!("sample {} is not a valid event", path.display()))?;
-    let locale = match locale {
-        Some(raw) => Some(resolve_locale(pipeline, raw)?),
-        None => None,
-    };
-    pipeline
-        .prepare_event(
-            &event,
-            Overrides {
-                template: Some(template),
-                locale,
-            },
-        )
-        .map_err(|r| anyhow!("{} in {}: {r}", template, path.display()))
+    Ok((event, path.clone()))
 }
 
 fn sample_names(samples: &[std::path::PathBuf]) -> String {
@@ -147,17 +163,18 @@ struct JsonPreview<'a> {
     size_bytes: usize,
 }
 
-#[derive(Serialize)]
-struct Headers {
-    from: String,
-    to: String,
-    subject: String,
-    message_id: String,
-    content_language: String,
-    date: String,
+#[derive(Debug, Clone, Serialize)]
+pub struct Headers {
+    pub from: String,
+    pub to: String,
+    pub subject: String,
+    pub message_id: String,
+    pub content_language: String,
+    pub date: String,
 }
 
-fn headers(p: &Prepared) -> Headers {
+/// The headers of interest, as the recipient's client shows them.
+pub fn headers(p: &Prepared) -> Headers {
     let h = p.message.headers();
     let get = |name: &str| h.get_raw(name).unwrap_or_default().to_owned();
     Headers {
