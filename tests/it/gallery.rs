@@ -374,12 +374,12 @@ impl Drop for Driver {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn in_chromium_an_arabic_email_opens_right_to_left() {
+async fn in_chromium_an_arabic_email_opens_right_to_left_and_the_page_follows_edits() {
     assert!(
         std::path::Path::new("/usr/bin/chromedriver").exists(),
         "chromedriver is missing: run scripts/setup-test-env.sh (Debian packages chromium, chromium-driver)"
     );
-    let s = Served::start(false).await;
+    let s = Served::start(true).await;
     let port = crate::broker::free_port();
     let _driver = Driver(
         std::process::Command::new("/usr/bin/chromedriver")
@@ -436,11 +436,32 @@ async fn in_chromium_an_arabic_email_opens_right_to_left() {
             .await?;
         let dir = html.attr("dir").await?;
         let lang = html.attr("lang").await?;
-        Ok::<_, fantoccini::error::CmdError>((dir, lang, shot))
+        c.enter_parent_frame().await?;
+
+        // Live reload: a translator edits the Arabic subject; the open page refreshes itself.
+        let ftl = s.dir.path().join("locales/ar/verify_email.ftl");
+        let text = std::fs::read_to_string(&ftl).unwrap();
+        let edited = text.replacen(
+            "verify-email-subject = أكِّد",
+            "verify-email-subject = (مراجعة) أكِّد",
+            1,
+        );
+        assert_ne!(text, edited);
+        std::fs::write(&ftl, edited).unwrap();
+        let mut refreshed = false;
+        for _ in 0..100 {
+            if c.source().await?.contains("(مراجعة)") {
+                refreshed = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok::<_, fantoccini::error::CmdError>((dir, lang, shot, refreshed))
     }
     .await;
     let _ = c.close().await;
-    let (dir, lang, shot) = result.expect("the browser steps work");
+    let (dir, lang, shot, refreshed) = result.expect("the browser steps work");
+    assert!(refreshed, "the open page did not show the edit within 10 s");
     assert_eq!(dir.as_deref(), Some("rtl"));
     assert_eq!(lang.as_deref(), Some("ar"));
     let artifacts = root().join("target/test-artifacts");
