@@ -14,6 +14,9 @@
 # second for SECONDS, and each email's publish → SMTP-accepted time is printed as
 # latency_p50_ms, latency_p99_ms, latency_p999_ms, latency_max_ms.
 #
+# BENCH_LOG sets the worker's RUST_LOG (default info: one JSON line per email, as in production;
+# startup_ms and the latency mode read those lines).
+#
 # Installs what it needs (postfix for smtp-sink, RabbitMQ) on first use. Talks to 127.0.0.1
 # only. Builds the release binary.
 set -euo pipefail
@@ -109,7 +112,7 @@ for run in $(seq 1 "$runs"); do
 
   start_ns=$(date +%s%N)
   # JSON lines: the latency report reads each "sent" line's timestamp.
-  RUST_LOG=info MAILROOM_LOG_FORMAT=json "$bin" run >"$work/worker.$run.log" 2>&1 &
+  RUST_LOG="${BENCH_LOG:-info}" MAILROOM_LOG_FORMAT=json "$bin" run >"$work/worker.$run.log" 2>&1 &
   worker_pid=$!
   if [ "$latency" = 1 ]; then
     wait_for_log "$work/worker.$run.log" '"consuming"' 
@@ -138,7 +141,7 @@ for run in $(seq 1 "$runs"); do
   wait "$worker_pid" || true
   worker_pid=
   cp "$work/worker.$run.log" "target/bench-worker.$run.log"
-  startup_ms=$(grep -m1 -o '"since_start_ms":[0-9]*' "$work/worker.$run.log" | cut -d: -f2)
+  startup_ms=$(grep -m1 -o '"since_start_ms":[0-9]*' "$work/worker.$run.log" | cut -d: -f2 || true)
   rabbitmqctl -q delete_queue "$queue" >/dev/null 2>&1 || true
   rabbitmqctl -q delete_queue "$queue.dlq" >/dev/null 2>&1 || true
   for d in 10s 1m 10m 1h; do rabbitmqctl -q delete_queue "$queue.retry.$d" >/dev/null 2>&1 || true; done
