@@ -123,6 +123,9 @@ impl std::fmt::Debug for Renderer {
     }
 }
 
+/// The context variable through which `t()` learns the locale: the catalog index.
+const LOCALE_INDEX: &str = "__locale";
+
 /// The `t(id="…", name=…)` function.
 struct Translate {
     catalog: Arc<Catalog>,
@@ -131,13 +134,15 @@ struct Translate {
 impl Function<TeraResult<String>> for Translate {
     fn call(&self, kwargs: Kwargs, state: &State) -> TeraResult<String> {
         let id: &str = kwargs.must_get("id")?;
-        let lang: String = state
-            .get("lang")?
-            .ok_or_else(|| tera::Error::message("t(): `lang` is not set in the context"))?;
-        let locale = self
-            .catalog
-            .index_of(&lang)
-            .ok_or_else(|| tera::Error::message(format!("t(): `{lang}` is not a loaded locale")))?;
+        // The locale index, not the tag: no string copy and no search per call.
+        let locale: usize = state
+            .get(LOCALE_INDEX)?
+            .ok_or_else(|| tera::Error::message("t(): the locale is not set in the context"))?;
+        if locale >= self.catalog.locales().len() {
+            return Err(tera::Error::message(format!(
+                "t(): locale index {locale} is not a loaded locale"
+            )));
+        }
         let html = state.autoescaping_enabled();
         let mut args = FluentArgs::with_capacity(kwargs.iter().count());
         for (key, value) in kwargs.iter() {
@@ -153,6 +158,7 @@ impl Function<TeraResult<String>> for Translate {
             .format(locale, id, Some(&args), markup)
             .map_err(|e| tera::Error::message(e.to_string()))?;
         if formatted.fell_back {
+            let lang = &self.catalog.locale(locale).tag;
             tracing::debug!(message = id, locale = %lang, "message missing; used the source locale");
         }
         Ok(formatted.text)
@@ -430,6 +436,7 @@ impl Renderer {
         let user = req.user;
         let mut ctx = Context::new();
         ctx.insert("lang", &locale.tag);
+        ctx.insert(LOCALE_INDEX, &req.locale);
         ctx.insert("dir", locale.dir.as_str());
         // The start side of the text, for `align=` attributes (Outlook ignores `text-align: start`).
         ctx.insert(
@@ -460,20 +467,7 @@ impl Renderer {
             },
         );
         ctx.insert("brand", req.brand);
-        let mut data = req.data.raw.clone();
-        // The validated forms replace what was sent (e.g. a trimmed link); the known fields are
-        // always present, as null when absent, so templates can test them without `?.`.
-        for (key, value) in [
-            ("url", req.data.url.clone().map(serde_json::Value::from)),
-            ("code", req.data.code.clone().map(serde_json::Value::from)),
-            (
-                "ttl_seconds",
-                req.data.ttl_seconds.map(serde_json::Value::from),
-            ),
-        ] {
-            data.insert(key.to_owned(), value.unwrap_or(serde_json::Value::Null));
-        }
-        ctx.insert("data", &data);
+        ctx.insert("data", &DataContext(req.data));
         let expires_in = match req.data.ttl_seconds {
             Some(secs) => Some(self.duration_text(req.locale, secs)?),
             None => None,
@@ -518,6 +512,47 @@ struct UserContext<'a> {
     greeting_name: Option<&'a str>,
     user_metadata: &'a serde_json::Map<String, serde_json::Value>,
     app_metadata: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+/// `data` as templates see it: everything sent, with the validated forms replacing what was
+/// sent (e.g. a trimmed link). The known fields are always present, as null when absent, so
+/// templates can test them without `?.`. Serialized straight from the event, without copying
+/// the map first.
+struct DataContext<'a>(&'a Data);
+
+impl Serialize for DataContext<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        const KNOWN: [&str; 3] = ["url", "code", "ttl_seconds"];
+        let data = self.0;
+        let extra = data
+            .raw
+            .keys()
+            .filter(|k| !KNOWN.contains(&k.as_str()))
+            .count();
+        let mut map = serializer.serialize_map(Some(extra + KNOWN.len()))?;
+        // serde_json's map is ordered by key (a BTreeMap): keep that order, with the known
+        // fields in their sorted places, exactly as the merged map used to serialize.
+        let known: [(&str, Option<serde_json::Value>); 3] = [
+            ("code", data.code.as_deref().map(serde_json::Value::from)),
+            ("ttl_seconds", data.ttl_seconds.map(serde_json::Value::from)),
+            ("url", data.url.as_deref().map(serde_json::Value::from)),
+        ];
+        let mut known = known.into_iter().peekable();
+        for (key, value) in &data.raw {
+            while let Some((k, v)) = known.next_if(|(k, _)| *k < key.as_str()) {
+                map.serialize_entry(k, &v)?;
+            }
+            if KNOWN.contains(&key.as_str()) {
+                continue;
+            }
+            map.serialize_entry(key, value)?;
+        }
+        for (k, v) in known {
+            map.serialize_entry(k, &v)?;
+        }
+        map.end()
+    }
 }
 
 #[derive(Serialize)]
