@@ -76,8 +76,12 @@ pub enum Unprepared {
     #[error("{0}")]
     Rejected(Rejection),
     /// A profile could not be loaded now; the event should be tried again later.
-    #[error("{0}")]
-    Lookup(LookupError),
+    #[error("{error}")]
+    Lookup {
+        error: LookupError,
+        /// For the log line: which event waits.
+        event_id: String,
+    },
 }
 
 /// The result of one lookup.
@@ -210,7 +214,10 @@ impl Directory {
             ))
         };
         if let (Some(id), Some(found)) = (&user_id, user) {
-            let user = match found.map_err(Unprepared::Lookup)? {
+            let user = match found.map_err(|error| Unprepared::Lookup {
+                error,
+                event_id: event.id.clone(),
+            })? {
                 Entry::Found(u) => u,
                 Entry::Unusable(why) => {
                     return Err(rejected(format!(
@@ -230,7 +237,10 @@ impl Directory {
             event.user = UserRef::Inline(Box::new((*user).clone()));
         }
         if let (Some(id), Some(found)) = (&client_id, client) {
-            let client = match found.map_err(Unprepared::Lookup)? {
+            let client = match found.map_err(|error| Unprepared::Lookup {
+                error,
+                event_id: event.id.clone(),
+            })? {
                 Entry::Found(c) => Client {
                     client_id: Some(id.clone()),
                     ..(*c).clone()

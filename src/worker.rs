@@ -235,18 +235,20 @@ impl Worker {
                 };
                 return (outcome, meta);
             }
-            Err(Unprepared::Lookup(e)) => {
+            Err(Unprepared::Lookup { error, event_id }) => {
                 // Not the event's fault: it waits in the retry tiers while someone fixes the
                 // directory. Refused credentials need a person, so they are logged as errors.
-                if let LookupError::Refused(_) = &e {
-                    tracing::error!("{e}");
+                if let LookupError::Refused(_) = &error {
+                    tracing::error!(event_id = %event_id, "{error}");
                 }
-                return (
-                    Outcome::Retry {
-                        reason: e.to_string(),
-                    },
-                    Meta::default(),
-                );
+                let meta = Meta {
+                    event_id: Some(event_id),
+                    ..Meta::default()
+                };
+                let outcome = Outcome::Retry {
+                    reason: error.to_string(),
+                };
+                return (outcome, meta);
             }
         };
         let meta = Meta {

@@ -42,7 +42,7 @@ pub fn run(args: PreviewArgs, settings: Settings) -> anyhow::Result<i32> {
                 ))
                 .map_err(|e| match e {
                     Unprepared::Rejected(r) => anyhow!("the worker would reject this event ({r})"),
-                    Unprepared::Lookup(e) => anyhow!("{e}"),
+                    Unprepared::Lookup { error, .. } => anyhow!("{error}"),
                 })?
         }
         (None, Some(template)) => preview_sample(

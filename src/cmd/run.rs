@@ -130,7 +130,7 @@ pub fn process(
                     "written"
                 );
             }
-            Err(Unprepared::Lookup(e)) => {
+            Err(Unprepared::Lookup { error: e, .. }) => {
                 anyhow::bail!(
                     "line {number}: {e}; stopped here: lines {number} and after were not processed"
                 );

@@ -97,7 +97,10 @@ fn from_header(p: &Prepared) -> String {
 /// The reason of a lookup that could not answer; panics on any other result.
 async fn unavailable(directory: &Directory, body: &[u8]) -> String {
     match prepare(shared_pipeline(), directory, body).await {
-        Err(Unprepared::Lookup(LookupError::Unavailable(why))) => why,
+        Err(Unprepared::Lookup {
+            error: LookupError::Unavailable(why),
+            ..
+        }) => why,
         other => panic!("expected unavailable, got {other:?}"),
     }
 }
@@ -519,7 +522,11 @@ async fn a_second_401_fails_loudly_without_showing_secrets() {
     )
     .await
     {
-        Err(Unprepared::Lookup(e @ LookupError::Refused(_))) => {
+        Err(Unprepared::Lookup {
+            error: e @ LookupError::Refused(_),
+            event_id,
+        }) => {
+            assert_eq!(event_id, "e1");
             let text = e.to_string();
             assert!(text.contains("401"), "{text}");
             assert!(
@@ -744,14 +751,13 @@ async fn the_worker_sends_thin_events_retries_when_the_api_fails_and_dead_letter
             .contains("Acme Notes")
     );
 
-    match worker
-        .handle(&thin_event("w2", "auth0|flaky", "c1"))
-        .await
-        .0
-    {
+    let (outcome, meta) = worker.handle(&thin_event("w2", "auth0|flaky", "c1")).await;
+    match outcome {
         Outcome::Retry { reason } => assert!(reason.contains("503"), "{reason}"),
         other => panic!("expected a retry, got {other:?}"),
     }
+    // The log line of the retry names the event that waits.
+    assert_eq!(meta.event_id.as_deref(), Some("w2"));
     match worker
         .handle(&thin_event("w3", "auth0|nobody", "c1"))
         .await
