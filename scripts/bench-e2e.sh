@@ -86,7 +86,7 @@ for run in $(seq 1 "$runs"); do
   queue="mailroom.bench.$$.$run"
   port=$(free_port)
   export MAILROOM_QUEUE="$queue" MAILROOM_SMTP_URL="smtp://127.0.0.1:$port" \
-         MAILROOM_STATE_DIR="$work/state.$run" MAILROOM_CONCURRENCY="$concurrency" \
+         MAILROOM_STATE_DIR="${BENCH_STATE_DIR:-$work}/state.$run" MAILROOM_CONCURRENCY="$concurrency" \
          MAILROOM_FROM="Mailroom Bench <no-reply@bench.test>" MAILROOM_DIRECTORY=none \
          RUST_LOG=warn,mailroom::worker=warn
   unset MAILROOM_CONFIG

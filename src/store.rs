@@ -131,16 +131,35 @@ impl Store {
             params![now_secs() - RETENTION.as_secs() as i64],
         )
         .map_err(sqlite)?;
+        // Checkpoints (copying the WAL into the database, with an fsync) run on their own
+        // thread: done by the writer, each one would stall every claim of its batch for as
+        // long as the disk takes to sync, tens of milliseconds on a busy disk.
+        conn.execute_batch("PRAGMA wal_autocheckpoint=0;")
+            .map_err(sqlite)?;
+        let checkpointer = Connection::open(&path).map_err(sqlite)?;
+        checkpointer
+            .busy_timeout(Duration::from_secs(5))
+            .map_err(sqlite)?;
+        // Dropped by the writer when it ends, which ends the checkpoint thread too.
+        let (alive, writer_gone) = std::sync::mpsc::channel::<()>();
+        let spawn_failed = |source| StoreError::Io {
+            path: path.clone(),
+            source,
+        };
+        std::thread::Builder::new()
+            .name("mailroom-store-checkpoint".into())
+            .spawn(move || checkpoints(checkpointer, writer_gone))
+            .map_err(spawn_failed)?;
         let (ops, rx) = std::sync::mpsc::channel();
         let writer_path = path.clone();
         let lease = lease.as_secs() as i64;
         std::thread::Builder::new()
             .name("mailroom-store".into())
-            .spawn(move || writer(conn, rx, writer_path, lease))
-            .map_err(|source| StoreError::Io {
-                path: path.clone(),
-                source,
-            })?;
+            .spawn(move || {
+                writer(conn, rx, writer_path, lease);
+                drop(alive);
+            })
+            .map_err(spawn_failed)?;
         Ok(Store { ops, path })
     }
 
@@ -192,6 +211,27 @@ impl Store {
         StoreError::Failed {
             path: self.path.clone(),
             message: format!("unexpected answer {answer:?}"),
+        }
+    }
+}
+
+/// How often the WAL is copied into the database.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// The checkpoint thread: a passive checkpoint every [`CHECKPOINT_EVERY`] (it never blocks the
+/// writer), and a last one when the writer has ended.
+fn checkpoints(conn: Connection, writer_gone: std::sync::mpsc::Receiver<()>) {
+    use std::sync::mpsc::RecvTimeoutError;
+    loop {
+        let last = !matches!(
+            writer_gone.recv_timeout(CHECKPOINT_EVERY),
+            Err(RecvTimeoutError::Timeout)
+        );
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!("sent-id record: checkpoint failed: {e}");
+        }
+        if last {
+            break;
         }
     }
 }
@@ -285,6 +325,34 @@ fn run_batch(conn: &mut Connection, batch: &[Op], lease: i64) -> rusqlite::Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn the_log_reaches_the_database_file_without_the_writer_checkpointing() {
+        let d = tempfile::tempdir().unwrap();
+        let s = Store::open(d.path(), Duration::from_secs(60)).unwrap();
+        for i in 0..100 {
+            s.claim(&format!("id-{i}")).await.unwrap();
+        }
+        // `immutable=1` reads the database file alone, ignoring the WAL: rows show up there
+        // only once a checkpoint copied them.
+        let uri = format!("file:{}?immutable=1", d.path().join(STORE_FILE).display());
+        let mut seen = 0;
+        for _ in 0..50 {
+            let ro = Connection::open_with_flags(
+                &uri,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+            )
+            .unwrap();
+            seen = ro
+                .query_row("SELECT count(*) FROM sent", [], |r| r.get::<_, i64>(0))
+                .unwrap_or(0);
+            if seen == 100 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(seen, 100, "the checkpoint thread copied the log within 5 s");
+    }
 
     #[tokio::test]
     async fn claim_send_mark_and_release() {
