@@ -38,7 +38,10 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value};
 
 use crate::config::{Auth0Settings, DirectorySettings, DirectorySource};
-use crate::event::{Client, ClientRef, Event, User, UserRef, clip};
+use crate::event::{
+    Client, ClientRef, Event, User, UserRef, clip, parse_client as parse_client_profile,
+    parse_user as parse_user_profile,
+};
 use crate::pipeline::{Overrides, Pipeline, Prepared, RejectKind, Rejection};
 
 /// Longest a lookup waits for a rate limit to pass before it gives up for this attempt.
@@ -368,14 +371,6 @@ fn index<T>(
     Ok((entries, warnings))
 }
 
-fn parse_user_profile(map: Map<String, Value>) -> Result<User, crate::event::EventError> {
-    crate::event::parse_user(map)
-}
-
-fn parse_client_profile(map: Map<String, Value>) -> Result<Client, crate::event::EventError> {
-    crate::event::parse_client(map)
-}
-
 /// What identifies a version of a file without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
@@ -468,10 +463,8 @@ impl<T> Table<T> {
     }
 }
 
-impl<T> Clone for Entry<T>
-where
-    Arc<T>: Clone,
-{
+// By hand: a derive would require `T: Clone`, and the profiles are shared, not copied.
+impl<T> Clone for Entry<T> {
     fn clone(&self) -> Self {
         match self {
             Entry::Found(t) => Entry::Found(t.clone()),
