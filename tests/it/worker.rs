@@ -517,32 +517,66 @@ async fn publish_spaces_events_at_the_given_rate_and_records_when_each_went_out(
     cleanup(&t).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn batched_acks_never_cover_a_delivery_in_flight_and_never_wait_for_it() {
-    use futures_util::StreamExt;
-    use mailroom::amqp::{Acks, Broker};
-    use mailroom::config::SecretUrl;
+/// `n` deliveries of a fresh queue, held unacked and registered with a batcher.
+struct Held {
+    topology: Topology,
+    broker: mailroom::amqp::Broker,
+    consumer: lapin::Consumer,
+    acks: mailroom::amqp::Acks,
+    deliveries: Vec<mailroom::amqp::Incoming>,
+}
 
-    let queue = queue_name("acks");
-    let t = Topology::new(&queue, &[], mailroom::config::QueueType::Classic);
-    let broker = publisher(&t).await;
-    for i in 0..10 {
-        publish(&broker, format!("{{\"n\":{i}}}").as_bytes()).await;
-    }
-    let consumer_broker = Broker::connect(&SecretUrl::new(crate::broker::AMQP_URL), &t, &queue)
+impl Held {
+    async fn take(test: &str, n: u16) -> Held {
+        use futures_util::StreamExt;
+        let queue = queue_name(test);
+        let topology = Topology::new(&queue, &[], mailroom::config::QueueType::Classic);
+        let publishing = publisher(&topology).await;
+        for i in 0..n {
+            publish(&publishing, format!("{{\"n\":{i}}}").as_bytes()).await;
+        }
+        let broker = mailroom::amqp::Broker::connect(
+            &mailroom::config::SecretUrl::new(crate::broker::AMQP_URL),
+            &topology,
+            &queue,
+        )
         .await
         .unwrap();
-    let mut consumer = consumer_broker.consume(10, "acks-test").await.unwrap();
-    let acks = Acks::new();
-    let mut deliveries = Vec::new();
-    for _ in 0..10 {
-        let d = tokio::time::timeout(Duration::from_secs(10), consumer.next())
-            .await
-            .expect("a delivery within 10 s")
-            .unwrap()
-            .unwrap();
-        deliveries.push(acks.track(d));
+        let mut consumer = broker.consume(n, test).await.unwrap();
+        let acks = mailroom::amqp::Acks::new();
+        let mut deliveries = Vec::new();
+        for _ in 0..n {
+            let d = tokio::time::timeout(Duration::from_secs(10), consumer.next())
+                .await
+                .expect("a delivery within 10 s")
+                .unwrap()
+                .unwrap();
+            deliveries.push(acks.track(d));
+        }
+        Held {
+            topology,
+            broker,
+            consumer,
+            acks,
+            deliveries,
+        }
     }
+
+    /// Closes the channel (what was not acked returns to the queue); returns the queue depth
+    /// once it reaches `expected` (or after 10 s).
+    async fn close_and_count(self, expected: u32) -> u32 {
+        drop(self.consumer);
+        self.broker.close().await;
+        let depth = wait_depth(&self.topology.queue, expected, Duration::from_secs(10)).await;
+        cleanup(&self.topology).await;
+        depth
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batched_acks_never_cover_a_delivery_in_flight_and_never_wait_for_it() {
+    let held = Held::take("acks", 10).await;
+    let (acks, deliveries) = (&held.acks, &held.deliveries);
     // The first delivery stays in flight; the other nine are settled.
     for d in &deliveries[1..] {
         assert!(d.ack().await.unwrap());
@@ -555,45 +589,16 @@ async fn batched_acks_never_cover_a_delivery_in_flight_and_never_wait_for_it() {
     assert!(deliveries[0].requeue().await.unwrap());
     assert_eq!(acks.flush().await, 0);
     // Closing the channel returns whatever was not acked: exactly the requeued one.
-    drop(consumer);
-    consumer_broker.close().await;
-    assert_eq!(wait_depth(&t.queue, 1, Duration::from_secs(10)).await, 1);
-    cleanup(&t).await;
+    assert_eq!(held.close_and_count(1).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deliveries_settled_at_the_front_are_acked_together_and_the_rest_stay_unacked() {
-    use futures_util::StreamExt;
-    use mailroom::amqp::{Acks, Broker};
-    use mailroom::config::SecretUrl;
-
-    let queue = queue_name("acks-multi");
-    let t = Topology::new(&queue, &[], mailroom::config::QueueType::Classic);
-    let broker = publisher(&t).await;
-    for i in 0..40 {
-        publish(&broker, format!("{{\"n\":{i}}}").as_bytes()).await;
-    }
-    let consumer_broker = Broker::connect(&SecretUrl::new(crate::broker::AMQP_URL), &t, &queue)
-        .await
-        .unwrap();
-    let mut consumer = consumer_broker.consume(40, "acks-multi").await.unwrap();
-    let acks = Acks::new();
-    let mut deliveries = Vec::new();
-    for _ in 0..40 {
-        let d = tokio::time::timeout(Duration::from_secs(10), consumer.next())
-            .await
-            .expect("a delivery within 10 s")
-            .unwrap()
-            .unwrap();
-        deliveries.push(acks.track(d));
-    }
-    for d in &deliveries[..30] {
+    let held = Held::take("acks-multi", 40).await;
+    for d in &held.deliveries[..30] {
         d.ack().await.unwrap();
     }
     // The 30 at the front in one flush; the last 10 are still in flight and stay unacked.
-    assert_eq!(acks.flush().await, 30);
-    drop(consumer);
-    consumer_broker.close().await;
-    assert_eq!(wait_depth(&t.queue, 10, Duration::from_secs(10)).await, 10);
-    cleanup(&t).await;
+    assert_eq!(held.acks.flush().await, 30);
+    assert_eq!(held.close_and_count(10).await, 10);
 }
