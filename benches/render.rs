@@ -36,6 +36,7 @@ fn render_and_compose(c: &mut Criterion) {
             let overrides = Overrides {
                 template: Some(template),
                 locale: Some(index),
+                ..Overrides::default()
             };
             group.bench_with_input(
                 BenchmarkId::new(template, &locale.tag),

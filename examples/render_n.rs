@@ -28,6 +28,7 @@ fn main() {
     let o = Overrides {
         template: Some(&template),
         locale: Some(locale),
+        per_email_css: std::env::var_os("PER_EMAIL_CSS").is_some(),
     };
     let mut total = 0;
     for _ in 0..n {

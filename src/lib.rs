@@ -27,6 +27,7 @@ pub mod locale;
 pub mod mailer;
 pub mod outbox;
 pub mod pipeline;
+pub mod preinline;
 pub mod render;
 pub mod store;
 pub mod worker;

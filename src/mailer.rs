@@ -10,16 +10,22 @@
 //! and set-up failures) vs [`SendError::Permanent`] (5xx to the message itself).
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use lettre::Message;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
-use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::extension::{ClientId, Extension};
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 
 use crate::config::SecretUrl;
+
+/// Values of [`Mailer::eight_bit_mime`]'s flag.
+const UNKNOWN: u8 = 0;
+const YES: u8 = 1;
+const NO: u8 = 2;
 
 /// A pooled connection idle longer than this is probed with `NOOP` before use.
 const PROBE_AFTER_IDLE: Duration = Duration::from_secs(5);
@@ -134,6 +140,8 @@ pub struct Mailer {
     permits: Semaphore,
     /// Connections between sends, with the moment they were returned.
     idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
+    /// Whether the server takes 8bit bodies, as its last EHLO said: UNKNOWN, YES or NO.
+    eight_bit_mime: AtomicU8,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -159,7 +167,28 @@ impl Mailer {
             timeout,
             permits: Semaphore::new(max_connections.max(1)),
             idle: Mutex::new(Vec::new()),
+            eight_bit_mime: AtomicU8::new(UNKNOWN),
         })
+    }
+
+    /// Whether the server advertised 8BITMIME on the latest connection (`None` before any).
+    pub fn eight_bit_mime(&self) -> Option<bool> {
+        match self.eight_bit_mime.load(Ordering::Relaxed) {
+            YES => Some(true),
+            NO => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Opens one connection and keeps it in the pool, to learn the server's extensions before
+    /// the first message is composed. A failure is returned but changes nothing: sends will
+    /// connect again.
+    pub async fn probe(&self) -> Result<(), SendError> {
+        let conn = tokio::time::timeout(self.timeout, self.connect())
+            .await
+            .map_err(|_| SendError::Transient("SMTP connect timed out".into()))??;
+        self.checkin(conn);
+        Ok(())
     }
 
     /// Sends one message; the whole attempt is bounded by the configured timeout.
@@ -183,6 +212,15 @@ impl Mailer {
     async fn send_unbounded(&self, message: &Message) -> Result<(), SendError> {
         let mut conn = self.checkout().await?;
         let bytes = message.formatted();
+        if !bytes.is_ascii() && !conn.server_info().supports_feature(Extension::EightBitMime) {
+            // Composed 8bit before this server was known not to take it: the next attempt is
+            // composed 7-bit (the worker follows `eight_bit_mime`).
+            self.checkin(conn);
+            return Err(SendError::Transient(
+                "the SMTP server does not advertise 8BITMIME; the message will be sent 7-bit on retry"
+                    .into(),
+            ));
+        }
         match conn.send(message.envelope(), &bytes).await {
             Ok(_) => {
                 self.checkin(conn);
@@ -270,6 +308,15 @@ impl Mailer {
             conn.auth(&[Mechanism::Plain, Mechanism::Login], credentials)
                 .await
                 .map_err(|e| setup("AUTH with", &e))?;
+        }
+        let eight_bit = conn.server_info().supports_feature(Extension::EightBitMime);
+        let was = self
+            .eight_bit_mime
+            .swap(if eight_bit { YES } else { NO }, Ordering::Relaxed);
+        if !eight_bit && was != NO {
+            tracing::warn!(
+                "the SMTP server does not advertise 8BITMIME: bodies are sent quoted-printable (more CPU per email)"
+            );
         }
         Ok(conn)
     }

@@ -8,17 +8,18 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use lettre::Message;
 
 use crate::brand::Brand;
-use crate::compose::{Addressing, compose};
+use crate::compose::{Addressing, BodyEncoding, compose};
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, summarize_errors};
 use crate::event::{ClientRef, Event, ParseOptions, UserRef};
 use crate::i18n::Catalog;
 use crate::locale::{LangSource, Negotiated, Negotiator};
-use crate::render::{RenderRequest, RenderedEmail, Renderer};
+use crate::render::{CssPlan, RenderRequest, RenderedEmail, Renderer};
 
 /// Why an event produced no email. The names are the `x-mailroom-error-kind` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -95,6 +96,8 @@ pub struct Pipeline {
     /// The brand name when neither the client nor `[brand]` names one: the From display name,
     /// else its domain. Derived once here rather than per message.
     fallback_brand_name: String,
+    /// Bodies go out 8bit unless the SMTP server lacks 8BITMIME (the worker says so).
+    eight_bit: AtomicBool,
 }
 
 /// Explicit choices that bypass routing or negotiation (for `preview TEMPLATE --locale`).
@@ -102,6 +105,8 @@ pub struct Pipeline {
 pub struct Overrides<'a> {
     pub template: Option<&'a str>,
     pub locale: Option<usize>,
+    /// Inline CSS per email even when the template was inlined at load (for the load check).
+    pub per_email_css: bool,
 }
 
 impl Pipeline {
@@ -154,15 +159,125 @@ impl Pipeline {
             .name
             .clone()
             .unwrap_or_else(|| settings.from.email.domain().to_owned());
-        (
-            Some(Pipeline {
-                settings,
-                renderer,
-                negotiator,
-                fallback_brand_name,
-            }),
-            diags,
-        )
+        let mut pipeline = Pipeline {
+            settings,
+            renderer,
+            negotiator,
+            fallback_brand_name,
+            eight_bit: AtomicBool::new(true),
+        };
+        pipeline.check_preinlined(false, &mut diags);
+        (Some(pipeline), diags)
+    }
+
+    /// Renders every sample of every pre-inlined template both ways (CSS inlined at load, and
+    /// per email) and sends a template back to inlining per email when a page differs. Both
+    /// pages are run through the inliner once more before comparing, so only the document
+    /// counts, not how it is serialized (`&#39;` or `'`). Samples that fail to render are
+    /// skipped here; `check` reports them.
+    ///
+    /// Start-up compares in one locale per text direction (translations are escaped text, so
+    /// the document's structure depends on the samples and the direction, not the language):
+    /// about 10 ms for the shipped templates. `check` passes `every_locale`.
+    pub fn check_preinlined(&mut self, every_locale: bool, diags: &mut Vec<Diagnostic>) {
+        let locales: Vec<usize> = {
+            let all = self.catalog().locales();
+            let source = all
+                .iter()
+                .position(|l| l.tag == self.catalog().source().tag);
+            let other_dir = all
+                .iter()
+                .position(|l| l.dir != self.catalog().source().dir);
+            (0..all.len())
+                .filter(|i| every_locale || Some(*i) == source || Some(*i) == other_dir)
+                .collect()
+        };
+        let mut differ = Vec::new();
+        for (name, info) in self.renderer.templates() {
+            if self.renderer.css_plans().get(name) != Some(&CssPlan::Preinlined) {
+                continue;
+            }
+            'samples: for sample in &info.samples {
+                let Ok(body) = std::fs::read(sample) else {
+                    continue;
+                };
+                let Ok(event) = self.parse(&body) else {
+                    continue;
+                };
+                for &locale in &locales {
+                    let overrides = Overrides {
+                        template: Some(name),
+                        locale: Some(locale),
+                        per_email_css: false,
+                    };
+                    let per_email = Overrides {
+                        per_email_css: true,
+                        ..overrides
+                    };
+                    let (Ok(fast), Ok(slow)) = (
+                        self.prepare_event(&event, overrides),
+                        self.prepare_event(&event, per_email),
+                    ) else {
+                        continue;
+                    };
+                    if let Some(why) = self.differs(name, &fast.rendered, &slow.rendered) {
+                        let tag = &self.catalog().locale(locale).tag;
+                        differ.push((
+                            name.clone(),
+                            format!(
+                                "inlined at load, {} renders differently in `{tag}`: {why}",
+                                sample.display()
+                            ),
+                        ));
+                        break 'samples;
+                    }
+                }
+            }
+        }
+        for (name, reason) in differ {
+            diags.push(Diagnostic::warning(
+                self.renderer.templates()[&name].dir.join("body.html"),
+                None,
+                format!("CSS is inlined in every email (slower): {reason}"),
+            ));
+            self.renderer.inline_per_email(&name, reason);
+        }
+    }
+
+    /// Where an email rendered from the pre-inlined template differs from the same email
+    /// inlined per email, if it does.
+    pub fn differs(
+        &self,
+        template: &str,
+        fast: &RenderedEmail,
+        slow: &RenderedEmail,
+    ) -> Option<String> {
+        if fast.subject != slow.subject {
+            return Some("the subject".to_owned());
+        }
+        if fast.text != slow.text {
+            return Some("the text part".to_owned());
+        }
+        let (Ok(fast), Ok(slow)) = (
+            self.renderer.inline(template, &fast.html),
+            self.renderer.inline(template, &slow.html),
+        ) else {
+            return Some("the HTML could not be parsed again".to_owned());
+        };
+        let at = fast
+            .bytes()
+            .zip(slow.bytes())
+            .position(|(a, b)| a != b)
+            .or((fast.len() != slow.len()).then(|| fast.len().min(slow.len())))?;
+        let mut from = at.saturating_sub(40);
+        while !slow.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = (at + 40).min(slow.len());
+        while !slow.is_char_boundary(to) {
+            to += 1;
+        }
+        Some(format!("the HTML, near `{}`", &slow[from..to]))
     }
 
     /// [`Pipeline::load`], failing on any error diagnostic; warnings are returned.
@@ -175,6 +290,21 @@ impl Pipeline {
                     "templates or catalogs could not be loaded".to_owned()
                 })))
             }
+        }
+    }
+
+    /// How bodies are encoded from now on: [`BodyEncoding::EightBit`] (the default, and what
+    /// `preview` shows) or, for an SMTP server without 8BITMIME, [`BodyEncoding::SevenBit`].
+    pub fn set_body_encoding(&self, encoding: BodyEncoding) {
+        self.eight_bit
+            .store(encoding == BodyEncoding::EightBit, Ordering::Relaxed);
+    }
+
+    pub fn body_encoding(&self) -> BodyEncoding {
+        if self.eight_bit.load(Ordering::Relaxed) {
+            BodyEncoding::EightBit
+        } else {
+            BodyEncoding::SevenBit
         }
     }
 
@@ -316,14 +446,18 @@ impl Pipeline {
 
         let rendered = self
             .renderer
-            .render(&RenderRequest {
-                template,
-                locale: negotiated.index,
-                user,
-                client_id,
-                brand: &brand,
-                data: &event.data,
-            })
+            .render_with(
+                &RenderRequest {
+                    template,
+                    locale: negotiated.index,
+                    user,
+                    client_id,
+                    brand: &brand,
+                    data: &event.data,
+                },
+                overrides.per_email_css
+                    || self.renderer.css_plans().get(template) != Some(&CssPlan::Preinlined),
+            )
             .map_err(|e| Rejection::new(RejectKind::Render, e.to_string(), id))?;
         let message = compose(
             &rendered,
@@ -335,6 +469,7 @@ impl Pipeline {
                 to: &user.email,
                 to_name: user.display_name(),
             },
+            self.body_encoding(),
         )
         .map_err(|e| Rejection::new(RejectKind::Render, e.to_string(), id))?;
         Ok(Prepared {

@@ -106,9 +106,22 @@ pub enum RenderError {
     Css { template: String, message: String },
 }
 
+/// How a template's CSS reaches its `style` attributes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CssPlan {
+    /// Inlined once at load (see [`crate::preinline`]).
+    Preinlined,
+    /// Inlined in every rendered email, for this reason.
+    PerEmail(String),
+}
+
 /// Loaded templates plus everything needed to render them.
 pub struct Renderer {
     tera: Tera,
+    /// The same templates with their HTML files' CSS already inlined; used for the templates
+    /// whose plan is [`CssPlan::Preinlined`].
+    preinlined: Option<Tera>,
+    plans: BTreeMap<String, CssPlan>,
     catalog: Arc<Catalog>,
     inliner: css_inline::CSSInliner<'static>,
     templates: BTreeMap<String, TemplateInfo>,
@@ -347,9 +360,12 @@ impl Renderer {
             .load_remote_stylesheets(false)
             .keep_at_rules(true)
             .build();
+        let (preinlined, plans) = preinline_templates(&sources, &templates, &inliner, &catalog);
         (
             Some(Renderer {
                 tera,
+                preinlined,
+                plans,
                 catalog,
                 inliner,
                 templates,
@@ -381,30 +397,56 @@ impl Renderer {
         &self.usage
     }
 
+    /// How each template's CSS is inlined.
+    pub fn css_plans(&self) -> &BTreeMap<String, CssPlan> {
+        &self.plans
+    }
+
+    /// Sends a template back to inlining per email (its pre-inlined form rendered differently).
+    pub fn inline_per_email(&mut self, template: &str, reason: String) {
+        if let Some(plan) = self.plans.get_mut(template) {
+            *plan = CssPlan::PerEmail(reason);
+        }
+    }
+
     /// Renders one email. Pure: no I/O.
     pub fn render(&self, req: &RenderRequest<'_>) -> Result<RenderedEmail, RenderError> {
+        let preinlined = self.plans.get(req.template) == Some(&CssPlan::Preinlined);
+        self.render_with(req, !preinlined)
+    }
+
+    /// [`Renderer::render`], choosing how CSS is inlined: per email, or from the template
+    /// inlined at load (when it could be). The two give the same document; load checks it.
+    pub fn render_with(
+        &self,
+        req: &RenderRequest<'_>,
+        per_email_css: bool,
+    ) -> Result<RenderedEmail, RenderError> {
         let info = self.template(req.template)?;
         let locale = self.catalog.locale(req.locale);
         let ctx = self.context(req)?;
         let name = req.template;
+        let tera = match (&self.preinlined, per_email_css) {
+            (Some(fast), false) => fast,
+            _ => &self.tera,
+        };
+        let inline_now = std::ptr::eq(tera, &self.tera);
 
-        let subject = self.render_file(&format!("{name}/subject.txt"), &ctx)?;
+        let subject = self.render_file(tera, &format!("{name}/subject.txt"), &ctx)?;
         let subject = one_line_subject(&subject);
         if subject.is_empty() {
             return Err(RenderError::EmptySubject {
                 template: name.to_owned(),
             });
         }
-        let raw_html = self.render_file(&format!("{name}/body.html"), &ctx)?;
-        let html = self
-            .inliner
-            .inline(&raw_html)
-            .map_err(|e| RenderError::Css {
-                template: name.to_owned(),
-                message: e.to_string(),
-            })?;
+        let raw_html = self.render_file(tera, &format!("{name}/body.html"), &ctx)?;
+        let html = if inline_now {
+            self.inline(name, &raw_html)?
+        } else {
+            raw_html
+        };
         let text = if info.has_text {
-            tidy_text(&self.render_file(&format!("{name}/body.txt"), &ctx)?)
+            tidy_text(&self.render_file(tera, &format!("{name}/body.txt"), &ctx)?)
         } else {
             html_to_text(&html)
         };
@@ -417,8 +459,17 @@ impl Renderer {
         })
     }
 
-    fn render_file(&self, name: &str, ctx: &Context) -> Result<String, RenderError> {
-        self.tera.render(name, ctx).map_err(|e| {
+    /// Runs the CSS inliner over a whole rendered page (also how load compares a pre-inlined
+    /// page with one inlined per email: inlining again only re-serializes it).
+    pub fn inline(&self, template: &str, html: &str) -> Result<String, RenderError> {
+        self.inliner.inline(html).map_err(|e| RenderError::Css {
+            template: template.to_owned(),
+            message: e.to_string(),
+        })
+    }
+
+    fn render_file(&self, tera: &Tera, name: &str, ctx: &Context) -> Result<String, RenderError> {
+        tera.render(name, ctx).map_err(|e| {
             let message = one_line(&e);
             // Syntax and rendering errors already start with `file:line:`.
             if message.starts_with(name) {
@@ -559,6 +610,123 @@ impl Serialize for DataContext<'_> {
 struct ClientContext<'a> {
     client_id: Option<&'a str>,
     name: &'a str,
+}
+
+/// Builds the pre-inlined Tera and decides each template's [`CssPlan`]. Each HTML file a
+/// template uses (its body, the layouts it extends, the partials it includes) is inlined once:
+/// the root layout as a document, the others as fragments with the root layout's stylesheet.
+/// A file needed under two different stylesheets, or one that cannot be shielded, sends the
+/// templates using it back to inlining per email.
+fn preinline_templates(
+    sources: &[(String, PathBuf, String)],
+    templates: &BTreeMap<String, TemplateInfo>,
+    inliner: &css_inline::CSSInliner<'static>,
+    catalog: &Arc<Catalog>,
+) -> (Option<Tera>, BTreeMap<String, CssPlan>) {
+    use crate::preinline::{references, shield, style_sheets, unshield};
+
+    let source: BTreeMap<&str, &str> = sources
+        .iter()
+        .map(|(n, _, s)| (n.as_str(), s.as_str()))
+        .collect();
+    // File → the stylesheet it is inlined with (`None`: it is the document, with its own).
+    let mut modes: BTreeMap<&str, Option<String>> = BTreeMap::new();
+    let mut uses: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut plans: BTreeMap<String, CssPlan> = BTreeMap::new();
+
+    for name in templates.keys() {
+        let plan = (|| -> Result<Vec<(&str, Option<String>)>, String> {
+            let body = format!("{name}/body.html");
+            let (body, _) = source.get_key_value(body.as_str()).ok_or("no body.html")?;
+            // Every file reached, and the root of the `extends` chain.
+            let mut files: Vec<&str> = vec![body];
+            let mut root = *body;
+            let mut i = 0;
+            while i < files.len() {
+                let file = files[i];
+                i += 1;
+                for (target, extends) in references(source[file])? {
+                    let (target, _) = source
+                        .get_key_value(target.as_str())
+                        .ok_or_else(|| format!("{file} names `{target}`, which is not loaded"))?;
+                    if !target.ends_with(".html") {
+                        return Err(format!("{file} uses {target}, not an .html file"));
+                    }
+                    if extends && file == root {
+                        root = target;
+                    }
+                    if !files.contains(target) {
+                        files.push(target);
+                    }
+                }
+            }
+            let css = style_sheets(source[root]);
+            Ok(files
+                .into_iter()
+                .map(|f| (f, (f != root).then(|| css.clone())))
+                .collect())
+        })();
+        let plan = plan.and_then(|files| {
+            for (file, mode) in &files {
+                if modes.get(file).is_some_and(|m| m != mode) {
+                    return Err(format!("{file} is used with two different stylesheets"));
+                }
+            }
+            for (file, mode) in files {
+                modes.insert(file, mode);
+                uses.entry(file).or_default().push(name);
+            }
+            Ok(())
+        });
+        plans.insert(
+            name.clone(),
+            match plan {
+                Ok(()) => CssPlan::Preinlined,
+                Err(reason) => CssPlan::PerEmail(reason),
+            },
+        );
+    }
+
+    let mut inlined: BTreeMap<&str, String> = BTreeMap::new();
+    for (file, mode) in &modes {
+        let result = shield(source[file]).and_then(|s| {
+            let html = match mode {
+                None => inliner.inline(&s.html),
+                Some(css) => inliner.inline_fragment(&s.html, css),
+            }
+            .map_err(|e| format!("CSS inlining failed: {e}"))?;
+            unshield(&html, &s.pieces)
+        });
+        match result {
+            Ok(html) => {
+                inlined.insert(file, html);
+            }
+            Err(reason) => {
+                for t in &uses[file] {
+                    plans.insert(
+                        (*t).to_owned(),
+                        CssPlan::PerEmail(format!("{file}: {reason}")),
+                    );
+                }
+            }
+        }
+    }
+    if !plans.values().any(|p| *p == CssPlan::Preinlined) {
+        return (None, plans);
+    }
+    let mut tera = new_tera(catalog.clone());
+    let added = tera.add_raw_templates(sources.iter().map(|(n, _, s)| {
+        let s = inlined.get(n.as_str()).map_or(s.as_str(), String::as_str);
+        (n.as_str(), s)
+    }));
+    if let Err(e) = added {
+        let reason = format!("the pre-inlined templates do not compile: {}", one_line(&e));
+        for plan in plans.values_mut() {
+            *plan = CssPlan::PerEmail(reason.clone());
+        }
+        return (None, plans);
+    }
+    (Some(tera), plans)
 }
 
 fn new_tera(catalog: Arc<Catalog>) -> Tera {

@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::amqp::{Acks, Broker, Incoming, Topology};
+use crate::compose::BodyEncoding;
 use crate::config::WorkerSettings;
 use crate::directory::{Directory, LookupError, Unprepared};
 use crate::locale::LangSource;
@@ -221,6 +222,14 @@ impl Worker {
 
     /// The one-step function: render, claim, send, record.
     pub async fn handle(&self, body: &[u8]) -> (Outcome, Meta) {
+        // Compose for the server we send to: 8bit unless it said it cannot take it.
+        let encoding = match self.mailer.eight_bit_mime() {
+            Some(false) => BodyEncoding::SevenBit,
+            _ => BodyEncoding::EightBit,
+        };
+        if self.pipeline.body_encoding() != encoding {
+            self.pipeline.set_body_encoding(encoding);
+        }
         let prepared = match crate::directory::prepare(&self.pipeline, &self.directory, body).await
         {
             Ok(p) => p,

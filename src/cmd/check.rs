@@ -13,6 +13,7 @@ use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::i18n::CORE_MESSAGES;
 use crate::pipeline::{Overrides, Pipeline};
+use crate::render::CssPlan;
 
 /// The result of a check, for the command and for tests.
 #[derive(Debug, Default)]
@@ -25,6 +26,8 @@ pub struct Report {
     pub coverage: BTreeMap<String, (usize, usize)>,
     /// The check could not run at all (folders unreadable, source locale missing).
     pub could_not_run: bool,
+    /// How each template's CSS is inlined: once at load, or per email (and why).
+    pub css: BTreeMap<String, CssPlan>,
 }
 
 impl Report {
@@ -80,11 +83,14 @@ pub fn check(settings: Settings) -> Report {
     }
     let (pipeline, diags) = Pipeline::load(settings);
     report.diagnostics = diags;
-    let Some(pipeline) = pipeline else {
+    let Some(mut pipeline) = pipeline else {
         // No source catalog or no compilable templates: nothing can be rendered, and the
         // diagnostics already say why (they are errors, so the exit status is 1).
         return report;
     };
+    // Start-up compared one locale per direction; a deploy check compares them all.
+    pipeline.check_preinlined(true, &mut report.diagnostics);
+    report.css = pipeline.renderer().css_plans().clone();
     check_messages(&pipeline, &mut report);
     render_samples(&pipeline, &mut report);
     report
@@ -199,6 +205,7 @@ fn render_samples(pipeline: &Pipeline, report: &mut Report) {
                     Overrides {
                         template: Some(name),
                         locale: Some(index),
+                        ..Overrides::default()
                     },
                 );
                 if let Err(r) = result {
@@ -244,6 +251,19 @@ pub fn render_report(r: &Report) -> String {
             ));
         }
         s.push('\n');
+    }
+    let (at_load, per_email): (Vec<_>, Vec<_>) =
+        r.css.iter().partition(|(_, p)| **p == CssPlan::Preinlined);
+    if !at_load.is_empty() {
+        let names: Vec<&str> = at_load.iter().map(|(n, _)| n.as_str()).collect();
+        s.push_str(&format!("CSS inlined at load: {}\n", names.join(", ")));
+    }
+    for (name, plan) in per_email {
+        if let CssPlan::PerEmail(reason) = plan {
+            s.push_str(&format!(
+                "CSS inlined per email (slower): {name}: {reason}\n"
+            ));
+        }
     }
     let verdict = match r.exit_code() {
         0 => "ok",

@@ -85,6 +85,7 @@ pub fn preview_sample(
             Overrides {
                 template: Some(template),
                 locale,
+                ..Overrides::default()
             },
         )
         .map_err(|r| anyhow!("{} in {}: {r}", template, path.display()))

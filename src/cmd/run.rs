@@ -195,6 +195,10 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
             Err(e) => tracing::warn!("{e}; thin events will wait in the retry tiers"),
         }
         tracing::info!(directory = %directory.label(), "directory");
+        // Learns whether the server takes 8bit bodies before the first email is composed.
+        if let Err(e) = mailer.probe().await {
+            tracing::warn!("{e}; sends will retry the connection");
+        }
         let shutdown = CancellationToken::new();
         tokio::spawn(watch_signals(shutdown.clone()));
         let worker = Arc::new(

@@ -386,6 +386,7 @@ impl Gallery {
                 Overrides {
                     template: Some(template),
                     locale: Some(index),
+                    ..Overrides::default()
                 },
             )
             .map_err(|r| anyhow!("{template} with {}: {r}", path.display()))

@@ -439,3 +439,34 @@ pub fn force_close_connection(name: &str) -> bool {
 pub fn state_dir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
+
+/// A relay in front of `smtp` that hides its 8BITMIME extension (renamed `XBITMIME` in the
+/// EHLO reply), like an older server: everything else passes through both ways unchanged.
+pub async fn without_8bitmime(smtp: SocketAddr) -> SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let server = tokio::net::TcpStream::connect(smtp).await.unwrap();
+            let (mut client_read, mut client_write) = client.into_split();
+            let (mut server_read, mut server_write) = server.into_split();
+            tokio::spawn(async move {
+                let _ = tokio::io::copy(&mut client_read, &mut server_write).await;
+            });
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 16 * 1024];
+                while let Ok(n) = server_read.read(&mut buf).await {
+                    if n == 0 {
+                        break;
+                    }
+                    let chunk = String::from_utf8_lossy(&buf[..n]).replace("8BITMIME", "XBITMIME");
+                    if client_write.write_all(chunk.as_bytes()).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}

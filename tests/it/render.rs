@@ -252,3 +252,81 @@ fn an_unusual_event_id_is_hashed_into_the_message_id() {
     assert_eq!(local.len(), 64, "{line}");
     assert!(local.bytes().all(|b| b.is_ascii_hexdigit()), "{line}");
 }
+
+/// A stylesheet a template cannot be inlined with at load (a selector that needs an ancestor
+/// from the layout, Tera code inside `<style>`) is still applied: that template is inlined per
+/// email, `check` says which and why, and the others stay inlined at load.
+#[test]
+fn templates_that_cannot_be_inlined_at_load_are_inlined_per_email_and_named() {
+    use mailroom::render::CssPlan;
+
+    let d = crate::helpers::scratch_copy();
+    let templates = d.path().join("templates");
+    // `.content strong` matches only once the body sits inside the layout's `.content` cell.
+    let base = std::fs::read_to_string(templates.join("layouts/base.html")).unwrap();
+    std::fs::write(
+        templates.join("layouts/base.html"),
+        base.replace(
+            "</style>",
+            "  .content strong { color: #b91c1c; }\n</style>",
+        ),
+    )
+    .unwrap();
+    let welcome = std::fs::read_to_string(templates.join("welcome_email/body.html")).unwrap();
+    std::fs::write(
+        templates.join("welcome_email/body.html"),
+        welcome.replace(
+            "<p>{{ t(id=\"welcome-intro\") }}</p>",
+            "<p><strong>{{ t(id=\"welcome-intro\") }}</strong></p>",
+        ),
+    )
+    .unwrap();
+    // Tera code in a <style> of its own: the CSS depends on values.
+    let code = std::fs::read_to_string(templates.join("verify_email_by_code/body.html")).unwrap();
+    std::fs::write(
+        templates.join("verify_email_by_code/body.html"),
+        code.replace(
+            "{% block content %}",
+            "{% block content %}<style>.code { color: {{ brand.color }}; }</style>",
+        ),
+    )
+    .unwrap();
+    let settings = mailroom::config::Settings {
+        templates_dir: templates.clone(),
+        locales_dir: d.path().join("locales"),
+        ..mailroom::config::Settings::default()
+    };
+
+    let report = mailroom::cmd::check::check(settings.clone());
+    let printed = mailroom::cmd::check::render_report(&report);
+    assert_eq!(report.exit_code(), 0, "{printed}");
+    assert!(
+        printed.contains("CSS inlined at load: verify_email\n"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("CSS inlined per email (slower): welcome_email: inlined at load,"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("CSS inlined per email (slower): verify_email_by_code: verify_email_by_code/body.html: line 4: Tera code inside <style>"),
+        "{printed}"
+    );
+
+    let p = mailroom::pipeline::Pipeline::load_strict(settings)
+        .unwrap()
+        .0;
+    assert_eq!(
+        p.renderer().css_plans()["verify_email"],
+        CssPlan::Preinlined
+    );
+    let out = prepared(&p, &with(base_event(), "type", json!("user.signed_up")));
+    assert_eq!(out.template, "welcome_email");
+    assert!(
+        out.rendered
+            .html
+            .contains("<strong style=\"color: #b91c1c;\">"),
+        "{}",
+        out.rendered.html
+    );
+}

@@ -602,3 +602,56 @@ async fn deliveries_settled_at_the_front_are_acked_together_and_the_rest_stay_un
     assert_eq!(held.acks.flush().await, 30);
     assert_eq!(held.close_and_count(10).await, 10);
 }
+
+/// Bodies go out 8bit to a server that advertises 8BITMIME, and 7-bit (quoted-printable) to
+/// one that does not. A message composed 8bit before the server was known is deferred, never
+/// pushed at it, and goes out 7-bit on its next attempt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_are_8bit_only_for_servers_that_advertise_8bitmime() {
+    use mailroom::mailer::Mailer;
+    use mailroom::store::Store;
+    use mailroom::worker::{Outcome, Worker};
+
+    let smtp = Smtp::start(Reply::Accept);
+    let old = crate::broker::without_8bitmime(smtp.addr).await;
+    for (url, eight_bit) in [(smtp.url(), true), (format!("smtp://{old}"), false)] {
+        let state = tempfile::tempdir().unwrap();
+        let settings = worker_settings("unused", &url, state.path());
+        let mailer = Mailer::new(&settings.smtp_url, "w.test", settings.smtp_timeout, 2).unwrap();
+        assert_eq!(mailer.eight_bit_mime(), None);
+        let store = Store::open(state.path(), Duration::from_secs(60)).unwrap();
+        let worker = Worker::new(
+            std::sync::Arc::new(pipeline()),
+            mailer,
+            store,
+            settings,
+            "encoding-test",
+        );
+        let id = format!("enc-{eight_bit}");
+        let body = serde_json::to_vec(&event(&id, "welcome", "ja")).unwrap();
+        let before = smtp.count();
+        let (mut outcome, _) = worker.handle(&body).await;
+        if !eight_bit {
+            match outcome {
+                Outcome::Retry { reason } => assert!(reason.contains("8BITMIME"), "{reason}"),
+                other => panic!("expected a retry, got {other:?}"),
+            }
+            assert_eq!(smtp.count(), before, "nothing 8bit reached the old server");
+            outcome = worker.handle(&body).await.0;
+        }
+        assert_eq!(outcome, Outcome::Sent);
+        let mail = smtp.received().pop().unwrap();
+        let text = mail.text();
+        assert_eq!(
+            text.matches("Content-Transfer-Encoding: 8bit").count(),
+            if eight_bit { 2 } else { 0 },
+            "{text}"
+        );
+        assert_eq!(mail.data.is_ascii(), !eight_bit);
+        if eight_bit {
+            assert!(text.contains("ようこそ"), "{text}");
+        } else {
+            assert!(text.contains("Content-Transfer-Encoding: quoted-printable"));
+        }
+    }
+}

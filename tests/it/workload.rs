@@ -75,7 +75,9 @@ fn arabic_duration(ttl: u64) -> String {
     }
 }
 
-fn check_event(line: &str, out: &Prepared) {
+/// `html` is the HTML part as a mail client's parser sees it (re-serialized), so the checks
+/// below do not depend on which of the equivalent escapes (`&quot;` or `"`) were sent.
+fn check_event(line: &str, out: &Prepared, html: &str) {
     let ev: Value = serde_json::from_str(line).unwrap();
     let id = ev["id"].as_str().unwrap();
     let lang = ev["user"]["user_metadata"]["lang"].as_str().unwrap_or("");
@@ -85,7 +87,6 @@ fn check_event(line: &str, out: &Prepared) {
     };
     assert_eq!(out.rendered.locale, expected, "{id}");
     let dir = if expected == "ar" { "rtl" } else { "ltr" };
-    let html = &out.rendered.html;
     let text = &out.rendered.text;
     assert!(
         html.contains(&format!("<html lang=\"{expected}\" dir=\"{dir}\">")),
@@ -101,6 +102,8 @@ fn check_event(line: &str, out: &Prepared) {
         let raw = html.matches(client).count();
         let in_alt = html.matches(&format!("alt=\"{client}\"")).count();
         assert_eq!(raw, in_alt, "{id}: raw {client} outside an attribute");
+        // As sent, every `<` of the name is escaped, attributes included.
+        assert!(!out.rendered.html.contains(client), "{id}: {client}");
     }
     let given = ev["user"]["given_name"].as_str().unwrap();
     assert!(text.contains(given), "{id}: greeting by given name");
@@ -157,7 +160,7 @@ fn check_event(line: &str, out: &Prepared) {
         !out.rendered.subject.contains(['\r', '\n', '\u{2028}']),
         "{id}"
     );
-    for s in [&out.rendered.subject, text, html] {
+    for s in [&out.rendered.subject, text, &out.rendered.html] {
         assert!(!s.contains("Unknown localization key"), "{id}");
         assert!(!s.contains('\u{2068}'), "{id}: isolation marks");
     }
@@ -172,6 +175,40 @@ fn every_generated_event_renders_correctly() {
         let out = p
             .prepare(line.as_bytes())
             .unwrap_or_else(|r| panic!("{r}\n{line}"));
-        check_event(line, &out);
+        let html = p
+            .renderer()
+            .inline(&out.template, &out.rendered.html)
+            .unwrap();
+        check_event(line, &out, &html);
+    }
+}
+
+/// CSS inlined once at load gives every email the same document as inlining it per email
+/// (what the worker did before): compared after both pages go through the inliner again, so
+/// `&#x27;` and `'` count as the same text.
+#[test]
+fn css_inlined_at_load_gives_the_same_emails_as_per_email() {
+    use mailroom::pipeline::Overrides;
+    use mailroom::render::CssPlan;
+
+    let p = pipeline();
+    for (name, plan) in p.renderer().css_plans() {
+        assert_eq!(*plan, CssPlan::Preinlined, "{name}");
+    }
+    for line in generate() {
+        let event = p.parse(line.as_bytes()).unwrap();
+        let fast = p.prepare_event(&event, Overrides::default()).unwrap();
+        let slow = p
+            .prepare_event(
+                &event,
+                Overrides {
+                    per_email_css: true,
+                    ..Overrides::default()
+                },
+            )
+            .unwrap();
+        if let Some(why) = p.differs(&fast.template, &fast.rendered, &slow.rendered) {
+            panic!("{why}\n{line}");
+        }
     }
 }
