@@ -46,16 +46,12 @@ if [ "$latency" = 1 ]; then
   n=$((rate * seconds))
 fi
 
-scripts/setup-test-env.sh
-if ! command -v smtp-sink >/dev/null 2>&1 && [ ! -x /usr/sbin/smtp-sink ]; then
-  echo "bench: installing postfix (for smtp-sink)"
-  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null
-fi
+scripts/setup-test-env.sh # RabbitMQ and smtp-sink
 sink=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 
 cargo build --release --quiet
-bin=target/release/mailroom
+# BENCH_BIN compares another build (A/B in the same hour: this machine's speed drifts).
+bin=${BENCH_BIN:-target/release/mailroom}
 work=$(mktemp -d)
 chmod 0711 "$work" # smtp-sink writes dumps as `nobody`
 worker_pid=

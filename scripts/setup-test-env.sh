@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs, idempotently, on a machine that has only the
 # Rust toolchain: rustfmt and clippy, python3 (the workload generator), Debian's chromium and
-# chromium-driver (the gallery's browser test), and RabbitMQ on 127.0.0.1:5672 with
-# guest/guest (the worker tests). SMTP and HTTP test servers are in-process.
+# chromium-driver (the gallery's browser test), Postfix's smtp-sink (the SMTP server that
+# advertises PIPELINING, for the pipelined-send tests and the benchmark), and RabbitMQ on
+# 127.0.0.1:5672 with guest/guest (the worker tests). The other SMTP and HTTP test servers
+# are in-process.
 # Needs root for apt-get when something is missing.
 set -euo pipefail
 
@@ -31,6 +33,12 @@ command -v python3 >/dev/null 2>&1 || { log "installing python3"; apt_install py
 if [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/chromium ]; then
   log "installing chromium and chromium-driver"
   apt_install chromium chromium-driver
+fi
+
+if ! command -v smtp-sink >/dev/null 2>&1 && [ ! -x /usr/sbin/smtp-sink ]; then
+  log "installing postfix (for smtp-sink)"
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  apt_install postfix
 fi
 
 if ! port_open 5672; then

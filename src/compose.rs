@@ -10,6 +10,7 @@
 use std::time::SystemTime;
 
 use lettre::Message;
+use lettre::address::Envelope;
 use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use sha2::{Digest, Sha256};
@@ -151,7 +152,10 @@ pub fn compose(
         .singlepart(text)
         .singlepart(html);
 
+    // Given rather than derived: lettre would parse the From and To headers back to find it.
+    let envelope = Envelope::new(Some(from.email.clone()), vec![to.email.clone()])?;
     let message = Message::builder()
+        .envelope(envelope)
         .from(from)
         .to(to)
         .subject(one_line_subject(&email.subject))

@@ -5,18 +5,25 @@
 //! `NOOP` on every checkout. We open the socket ourselves with `TCP_NODELAY`, hand it to lettre
 //! for the SMTP dialogue, and only probe a connection with `NOOP` after it sat idle.
 //!
+//! When the server advertises PIPELINING, a message takes two writes instead of lettre's five
+//! ([`send_pipelined`], still through lettre's connection: its `command` and `read_response`);
+//! otherwise lettre's own `send` runs the dialogue.
+//!
 //! Every send is bounded as a whole by the configured timeout (lettre's own timeout covers the
 //! TCP connect only). The reply code decides [`SendError::Transient`] (4xx, timeouts, network
 //! and set-up failures) vs [`SendError::Permanent`] (5xx to the message itself).
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use lettre::Message;
+use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
-use lettre::transport::smtp::extension::{ClientId, Extension};
+use lettre::transport::smtp::commands::{Data, Ehlo, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
+use lettre::transport::smtp::response::Response;
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 
@@ -142,6 +149,8 @@ pub struct Mailer {
     idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
     /// Whether the server takes 8bit bodies, as its last EHLO said: UNKNOWN, YES or NO.
     eight_bit_mime: AtomicU8,
+    /// Whether the server advertised PIPELINING (RFC 2920), which lettre does not record.
+    pipelining: AtomicBool,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -168,6 +177,7 @@ impl Mailer {
             permits: Semaphore::new(max_connections.max(1)),
             idle: Mutex::new(Vec::new()),
             eight_bit_mime: AtomicU8::new(UNKNOWN),
+            pipelining: AtomicBool::new(false),
         })
     }
 
@@ -221,14 +231,26 @@ impl Mailer {
                     .into(),
             ));
         }
-        match conn.send(message.envelope(), &bytes).await {
+        let envelope = message.envelope();
+        let result = if self.pipelining.load(Ordering::Relaxed) && ascii_envelope(envelope) {
+            send_pipelined(&mut conn, envelope, &bytes).await
+        } else {
+            conn.send(envelope, &bytes).await
+        };
+        match result {
             Ok(_) => {
                 self.checkin(conn);
                 Ok(())
             }
-            // lettre closes the connection on any SMTP error; it is not returned to the pool.
+            // After any SMTP error the dialogue's state is unknown (lettre also closes it):
+            // the connection is dropped, never returned to the pool.
             Err(e) => Err(classify(&e)),
         }
+    }
+
+    /// Whether the server advertised PIPELINING on the latest connection.
+    pub fn pipelining(&self) -> bool {
+        self.pipelining.load(Ordering::Relaxed)
     }
 
     async fn checkout(&self) -> Result<AsyncSmtpConnection, SendError> {
@@ -304,6 +326,19 @@ impl Mailer {
             }
             conn
         };
+        // lettre keeps only the EHLO keywords it knows, and PIPELINING is not one of them:
+        // ask again (EHLO may be repeated, RFC 5321 §4.1.4; before AUTH, which a repeated
+        // EHLO could reset) and read the keywords ourselves. Once per pooled connection.
+        let ehlo = conn
+            .command(Ehlo::new(self.hello.clone()))
+            .await
+            .map_err(|e| setup("EHLO to", &e))?;
+        let pipelining = ehlo.message().skip(1).any(|line| {
+            line.split_whitespace()
+                .next()
+                .is_some_and(|k| k.eq_ignore_ascii_case("PIPELINING"))
+        });
+        self.pipelining.store(pipelining, Ordering::Relaxed);
         if let Some(credentials) = &ep.credentials {
             conn.auth(&[Mechanism::Plain, Mechanism::Login], credentials)
                 .await
@@ -337,6 +372,72 @@ impl Mailer {
 /// non-ASCII address to a server without SMTPUTF8) → permanent; everything else (4xx,
 /// network, timeout, TLS) → transient. Addresses quoted in the server's text are removed: the
 /// reason goes to logs and dead-letter headers.
+/// Only plain ASCII addresses go the pipelined way; anything else (SMTPUTF8) takes lettre's.
+fn ascii_envelope(envelope: &Envelope) -> bool {
+    let ascii = |a: &lettre::Address| AsRef::<str>::as_ref(a).is_ascii();
+    envelope.from().is_none_or(ascii) && envelope.to().iter().all(ascii)
+}
+
+/// Text written to the server as it is, by lettre's `command` (which writes it and reads one
+/// reply).
+struct Raw(String);
+
+impl std::fmt::Display for Raw {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One message with PIPELINING (RFC 2920): `MAIL`, every `RCPT` and `DATA` in one write, their
+/// replies read in order, then the dot-stuffed message and its final `.` in a second write.
+/// lettre's own `send` makes five writes and waits for four replies; on loopback each write
+/// is a packet and each reply a wake-up, which cost more CPU than rendering the email. The
+/// first negative reply ends the dialogue with that error (the caller drops the connection,
+/// so the replies still in flight are never misread as later ones).
+async fn send_pipelined(
+    conn: &mut AsyncSmtpConnection,
+    envelope: &Envelope,
+    message: &[u8],
+) -> Result<Response, lettre::transport::smtp::Error> {
+    let mut params = Vec::new();
+    if !message.is_ascii() {
+        params.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    let mut group = Mail::new(envelope.from().cloned(), params).to_string();
+    for to in envelope.to() {
+        group.push_str(&Rcpt::new(to.clone(), Vec::new()).to_string());
+    }
+    group.push_str(&Data.to_string());
+    conn.command(Raw(group)).await?;
+    for _ in envelope.to() {
+        conn.read_response().await?;
+    }
+    conn.read_response().await?;
+    match String::from_utf8(dot_stuffed(message)) {
+        Ok(data) => conn.command(Raw(data)).await,
+        // Every message we compose is UTF-8; lettre's writer takes any bytes.
+        Err(_) => conn.message(message).await,
+    }
+}
+
+/// The message as `DATA` carries it (RFC 5321 §4.5.2): a `.` starting a line is doubled, and
+/// `CRLF . CRLF` ends it. Lines start after CRLF, as lettre's own writer counts them.
+fn dot_stuffed(message: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(message.len() + 16);
+    if message.first() == Some(&b'.') {
+        out.push(b'.');
+    }
+    let mut from = 0;
+    for at in memchr::memmem::find_iter(message, b"\r\n.") {
+        out.extend_from_slice(&message[from..at + 2]);
+        out.push(b'.');
+        from = at + 2;
+    }
+    out.extend_from_slice(&message[from..]);
+    out.extend_from_slice(b"\r\n.\r\n");
+    out
+}
+
 fn classify(e: &lettre::transport::smtp::Error) -> SendError {
     let text = scrub_addresses(&e.to_string());
     if e.is_client() {
@@ -361,6 +462,17 @@ fn scrub_addresses(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dots_that_start_a_line_are_doubled_and_the_data_ends_with_a_dot_line() {
+        assert_eq!(dot_stuffed(b"a\r\nb"), b"a\r\nb\r\n.\r\n");
+        assert_eq!(
+            dot_stuffed(b".x\r\n.\r\n..y\r\nz.\r\n"),
+            b"..x\r\n..\r\n...y\r\nz.\r\n\r\n.\r\n"
+        );
+        // As lettre counts lines: only after CRLF.
+        assert_eq!(dot_stuffed(b"a\n.b"), b"a\n.b\r\n.\r\n");
+    }
 
     #[test]
     fn server_text_loses_its_addresses() {

@@ -142,6 +142,41 @@ const LOCALE_INDEX: &str = "__locale";
 /// The `t(id="…", name=…)` function.
 struct Translate {
     catalog: Arc<Catalog>,
+    fixed: Arc<Fixed>,
+}
+
+/// Messages that templates call with no argument but `id`, formatted once at load: per
+/// locale, the text and the HTML form. Such a message is the same in every email, and
+/// formatting it through Fluent was most of what `t()` cost.
+#[derive(Default)]
+struct Fixed(Vec<[std::collections::HashMap<String, crate::i18n::Formatted>; 2]>);
+
+impl Fixed {
+    /// Formats every literal id in `usage` in every locale; ids that need arguments or do not
+    /// format are left out (`t()` formats them, and reports their error, per email).
+    fn build(catalog: &Catalog, usage: &[MessageUse]) -> Fixed {
+        let ids: std::collections::BTreeSet<&str> =
+            usage.iter().filter_map(|u| u.id.as_deref()).collect();
+        let none = FluentArgs::new();
+        Fixed(
+            (0..catalog.locales().len())
+                .map(|locale| {
+                    [Markup::Text, Markup::Html].map(|markup| {
+                        ids.iter()
+                            .filter_map(|id| {
+                                let f = catalog.format(locale, id, Some(&none), markup).ok()?;
+                                Some(((*id).to_owned(), f))
+                            })
+                            .collect()
+                    })
+                })
+                .collect(),
+        )
+    }
+
+    fn get(&self, locale: usize, markup: Markup, id: &str) -> Option<&crate::i18n::Formatted> {
+        self.0.get(locale)?[usize::from(markup == Markup::Html)].get(id)
+    }
 }
 
 impl Function<TeraResult<String>> for Translate {
@@ -157,7 +192,18 @@ impl Function<TeraResult<String>> for Translate {
             )));
         }
         let html = state.autoescaping_enabled();
-        let mut args = FluentArgs::with_capacity(kwargs.iter().count());
+        let markup = if html { Markup::Html } else { Markup::Text };
+        let count = kwargs.iter().count();
+        if count == 1
+            && let Some(formatted) = self.fixed.get(locale, markup, id)
+        {
+            if formatted.fell_back {
+                let lang = &self.catalog.locale(locale).tag;
+                tracing::debug!(message = id, locale = %lang, "message missing; used the source locale");
+            }
+            return Ok(formatted.text.clone());
+        }
+        let mut args = FluentArgs::with_capacity(count);
         for (key, value) in kwargs.iter() {
             let Some(name) = key.as_str() else { continue };
             if name == "id" {
@@ -165,7 +211,6 @@ impl Function<TeraResult<String>> for Translate {
             }
             args.set(name.to_owned(), fluent_arg(name, value, html)?);
         }
-        let markup = if html { Markup::Html } else { Markup::Text };
         let formatted = self
             .catalog
             .format(locale, id, Some(&args), markup)
@@ -334,7 +379,7 @@ impl Renderer {
         // Inheritance is resolved afterwards, when all files are compiled together.
         let mut syntax_ok = true;
         for (name, path, src) in &sources {
-            let mut probe = new_tera(catalog.clone());
+            let mut probe = new_tera(catalog.clone(), Arc::default());
             if let Err(e) = probe.add_raw_template(name, src)
                 && let tera::ErrorKind::SyntaxError(report) = e.kind()
             {
@@ -349,7 +394,8 @@ impl Renderer {
         if !syntax_ok {
             return (None, diags);
         }
-        let mut tera = new_tera(catalog.clone());
+        let fixed = Arc::new(Fixed::build(&catalog, &usage));
+        let mut tera = new_tera(catalog.clone(), fixed.clone());
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(n, _, s)| (n.as_str(), s.as_str())))
         {
@@ -360,7 +406,8 @@ impl Renderer {
             .load_remote_stylesheets(false)
             .keep_at_rules(true)
             .build();
-        let (preinlined, plans) = preinline_templates(&sources, &templates, &inliner, &catalog);
+        let (preinlined, plans) =
+            preinline_templates(&sources, &templates, &inliner, &catalog, &fixed);
         (
             Some(Renderer {
                 tera,
@@ -622,6 +669,7 @@ fn preinline_templates(
     templates: &BTreeMap<String, TemplateInfo>,
     inliner: &css_inline::CSSInliner<'static>,
     catalog: &Arc<Catalog>,
+    fixed: &Arc<Fixed>,
 ) -> (Option<Tera>, BTreeMap<String, CssPlan>) {
     use crate::preinline::{references, shield, style_sheets, unshield};
 
@@ -714,7 +762,7 @@ fn preinline_templates(
     if !plans.values().any(|p| *p == CssPlan::Preinlined) {
         return (None, plans);
     }
-    let mut tera = new_tera(catalog.clone());
+    let mut tera = new_tera(catalog.clone(), fixed.clone());
     let added = tera.add_raw_templates(sources.iter().map(|(n, _, s)| {
         let s = inlined.get(n.as_str()).map_or(s.as_str(), String::as_str);
         (n.as_str(), s)
@@ -729,10 +777,10 @@ fn preinline_templates(
     (Some(tera), plans)
 }
 
-fn new_tera(catalog: Arc<Catalog>) -> Tera {
+fn new_tera(catalog: Arc<Catalog>, fixed: Arc<Fixed>) -> Tera {
     let mut tera = Tera::default();
     // Registered before any template is added: Tera 2 checks function names at load.
-    tera.register_function("t", Translate { catalog });
+    tera.register_function("t", Translate { catalog, fixed });
     tera
 }
 

@@ -6,6 +6,7 @@ mod directory;
 mod gallery;
 mod helpers;
 mod hostile;
+mod mailer;
 mod props;
 mod render;
 mod worker;
