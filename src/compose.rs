@@ -65,18 +65,32 @@ fn body(text: &str, encoding: BodyEncoding) -> Body {
 /// may carry. lettre's own chooser refuses `8bit` from 76 bytes a line (the 78-character
 /// *recommendation*), which would send almost every HTML part quoted-printable.
 fn unencoded(text: &str) -> Option<Body> {
-    let mut out = Vec::with_capacity(text.len() + text.len() / 16 + 2);
-    let mut lines = text.split('\n').peekable();
-    while let Some(line) = lines.next() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.len() > MAX_LINE || line.bytes().any(|b| b == b'\r' || b == 0) {
+    // memchr scans rather than a per-byte loop: this runs over every byte of every email.
+    let bytes = text.as_bytes();
+    if memchr::memchr(0, bytes).is_some()
+        || memchr::memchr_iter(b'\r', bytes).any(|at| bytes.get(at + 1) != Some(&b'\n'))
+    {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 16 + 2);
+    let mut start = 0;
+    for at in memchr::memchr_iter(b'\n', bytes) {
+        let end = if at > start && bytes[at - 1] == b'\r' {
+            at - 1
+        } else {
+            at
+        };
+        if end - start > MAX_LINE {
             return None;
         }
-        out.extend_from_slice(line.as_bytes());
-        if lines.peek().is_some() {
-            out.extend_from_slice(b"\r\n");
-        }
+        out.extend_from_slice(&bytes[start..end]);
+        out.extend_from_slice(b"\r\n");
+        start = at + 1;
     }
+    if bytes.len() - start > MAX_LINE {
+        return None;
+    }
+    out.extend_from_slice(&bytes[start..]);
     let encoding = if out.is_ascii() {
         ContentTransferEncoding::SevenBit
     } else {

@@ -188,7 +188,7 @@ pub fn shield(src: &str) -> Result<Shielded, String> {
 
 /// The end (exclusive) of the Tera code starting at `start` (`{{`, `{%` or `{#`), skipping
 /// string literals, which may contain the closing delimiter.
-fn tera_end(src: &str, start: usize) -> Option<usize> {
+pub(crate) fn tera_end(src: &str, start: usize) -> Option<usize> {
     let bytes = src.as_bytes();
     let close = match bytes[start + 1] {
         b'{' => b'}',

@@ -118,9 +118,10 @@ pub enum CssPlan {
 /// Loaded templates plus everything needed to render them.
 pub struct Renderer {
     tera: Tera,
-    /// The same templates with their HTML files' CSS already inlined; used for the templates
-    /// whose plan is [`CssPlan::Preinlined`].
-    preinlined: Option<Tera>,
+    /// Per locale, the same templates with their HTML files' CSS already inlined and their
+    /// argument-less `t()` calls replaced by the message text; used for the templates whose
+    /// plan is [`CssPlan::Preinlined`]. Empty when no template could be pre-inlined.
+    preinlined: Vec<Tera>,
     plans: BTreeMap<String, CssPlan>,
     catalog: Arc<Catalog>,
     inliner: css_inline::CSSInliner<'static>,
@@ -473,8 +474,8 @@ impl Renderer {
         let locale = self.catalog.locale(req.locale);
         let ctx = self.context(req)?;
         let name = req.template;
-        let tera = match (&self.preinlined, per_email_css) {
-            (Some(fast), false) => fast,
+        let tera = match self.preinlined.get(req.locale) {
+            Some(fast) if !per_email_css => fast,
             _ => &self.tera,
         };
         let inline_now = std::ptr::eq(tera, &self.tera);
@@ -670,7 +671,7 @@ fn preinline_templates(
     inliner: &css_inline::CSSInliner<'static>,
     catalog: &Arc<Catalog>,
     fixed: &Arc<Fixed>,
-) -> (Option<Tera>, BTreeMap<String, CssPlan>) {
+) -> (Vec<Tera>, BTreeMap<String, CssPlan>) {
     use crate::preinline::{references, shield, style_sheets, unshield};
 
     let source: BTreeMap<&str, &str> = sources
@@ -760,21 +761,95 @@ fn preinline_templates(
         }
     }
     if !plans.values().any(|p| *p == CssPlan::Preinlined) {
-        return (None, plans);
+        return (Vec::new(), plans);
     }
-    let mut tera = new_tera(catalog.clone(), fixed.clone());
-    let added = tera.add_raw_templates(sources.iter().map(|(n, _, s)| {
-        let s = inlined.get(n.as_str()).map_or(s.as_str(), String::as_str);
-        (n.as_str(), s)
-    }));
-    if let Err(e) = added {
-        let reason = format!("the pre-inlined templates do not compile: {}", one_line(&e));
-        for plan in plans.values_mut() {
-            *plan = CssPlan::PerEmail(reason.clone());
+    let localized = (0..catalog.locales().len())
+        .map(|locale| {
+            let mut tera = new_tera(catalog.clone(), fixed.clone());
+            tera.add_raw_templates(sources.iter().map(|(n, _, s)| {
+                let s = inlined.get(n.as_str()).map_or(s.as_str(), String::as_str);
+                // Tera's rule for autoescaping, which decides the bundle `t()` would use.
+                let markup = if n.ends_with(".html") {
+                    Markup::Html
+                } else {
+                    Markup::Text
+                };
+                (n.as_str(), literal_messages(s, fixed, locale, markup))
+            }))
+            .map(|()| tera)
+        })
+        .collect::<Result<Vec<Tera>, _>>();
+    match localized {
+        Ok(localized) => (localized, plans),
+        Err(e) => {
+            let reason = format!("the pre-inlined templates do not compile: {}", one_line(&e));
+            for plan in plans.values_mut() {
+                *plan = CssPlan::PerEmail(reason.clone());
+            }
+            (Vec::new(), plans)
         }
-        return (None, plans);
     }
-    (Some(tera), plans)
+}
+
+/// `{{ t(id="…") }}` with no other argument is the same text in every email of a locale:
+/// it becomes that text, formatted at load (escaped by the HTML bundle in `.html` files), in a
+/// `{% raw %}` block so Tera copies it as it is. A call with arguments, or whose message did
+/// not format, stays a call.
+fn literal_messages(src: &str, fixed: &Fixed, locale: usize, markup: Markup) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = src[from..].find("{{") {
+        let at = from + found;
+        let Some(end) = crate::preinline::tera_end(src, at) else {
+            break;
+        };
+        from = end;
+        let inner = &src[at + 2..end - 2];
+        let (trim_before, inner) = match inner.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, inner),
+        };
+        let (trim_after, inner) = match inner.strip_suffix('-') {
+            Some(rest) => (true, rest),
+            None => (false, inner),
+        };
+        let Some(id) = only_id(inner) else { continue };
+        let Some(message) = fixed.get(locale, markup, id) else {
+            continue;
+        };
+        if message.text.contains("endraw") {
+            continue;
+        }
+        out.push_str(&src[copied..at]);
+        out.push_str(if trim_before {
+            "{%- raw %}"
+        } else {
+            "{% raw %}"
+        });
+        out.push_str(&message.text);
+        out.push_str(if trim_after {
+            "{% endraw -%}"
+        } else {
+            "{% endraw %}"
+        });
+        copied = end;
+    }
+    out.push_str(&src[copied..]);
+    out
+}
+
+/// The id of `t(id="…")` (or `'…'`) when that is the whole expression.
+fn only_id(expr: &str) -> Option<&str> {
+    let args = expr.trim().strip_prefix("t(")?.strip_suffix(')')?;
+    let (key, value) = args.split_once('=')?;
+    if key.trim() != "id" {
+        return None;
+    }
+    let value = value.trim();
+    let quote = value.chars().next().filter(|q| matches!(q, '"' | '\''))?;
+    let id = value.strip_prefix(quote)?.strip_suffix(quote)?;
+    (!id.contains(['"', '\'', '\\'])).then_some(id)
 }
 
 fn new_tera(catalog: Arc<Catalog>, fixed: Arc<Fixed>) -> Tera {
@@ -952,6 +1027,16 @@ fn find_kwarg(args: &str, name: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_calls_with_just_an_id_are_recognized() {
+        assert_eq!(only_id(" t(id=\"a-b\") "), Some("a-b"));
+        assert_eq!(only_id("t( id = 'c' )"), Some("c"));
+        assert_eq!(only_id("t(id=\"a\", name=x)"), None);
+        assert_eq!(only_id("t(id=x)"), None);
+        assert_eq!(only_id("t(name=\"a\")"), None);
+        assert_eq!(only_id("user.name"), None);
+    }
 
     #[test]
     fn lifetimes_use_their_largest_whole_unit() {

@@ -44,13 +44,13 @@ impl Sink {
             .arg("64")
             .spawn()
             .unwrap();
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
-            }
+        let sink = Sink { port, dir, child };
+        let listening = (0..500).any(|_| {
             std::thread::sleep(Duration::from_millis(20));
-        }
-        Sink { port, dir, child }
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        assert!(listening, "smtp-sink did not listen on {port} within 10 s");
+        sink
     }
 
     fn mailer(&self) -> Mailer {
