@@ -163,5 +163,8 @@ async fn a_refusal_inside_a_pipelined_group_names_its_own_reply() {
         Err(SendError::Permanent(reason)) => assert!(reason.contains("(5"), "{reason}"),
         other => panic!("expected a permanent error, got {other:?}"),
     }
-    assert!(sink.dumps().is_empty());
+    // The sink may record the envelope of the refused transaction, never the message.
+    for dump in sink.dumps() {
+        assert!(!dump.contains("Subject: Message 9"), "{dump}");
+    }
 }
