@@ -178,7 +178,7 @@ impl Pipeline {
     ///
     /// Start-up compares in one locale per text direction (translations are escaped text, so
     /// the document's structure depends on the samples and the direction, not the language):
-    /// about 10 ms for the shipped templates. `check` passes `every_locale`.
+    /// a few milliseconds for the shipped templates. `check` passes `every_locale`.
     pub fn check_preinlined(&mut self, every_locale: bool, diags: &mut Vec<Diagnostic>) {
         let locales: Vec<usize> = {
             let all = self.catalog().locales();
