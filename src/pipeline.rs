@@ -455,8 +455,7 @@ impl Pipeline {
                     brand: &brand,
                     data: &event.data,
                 },
-                overrides.per_email_css
-                    || self.renderer.css_plans().get(template) != Some(&CssPlan::Preinlined),
+                overrides.per_email_css,
             )
             .map_err(|e| Rejection::new(RejectKind::Render, e.to_string(), id))?;
         let message = compose(

@@ -459,26 +459,28 @@ impl Renderer {
 
     /// Renders one email. Pure: no I/O.
     pub fn render(&self, req: &RenderRequest<'_>) -> Result<RenderedEmail, RenderError> {
-        let preinlined = self.plans.get(req.template) == Some(&CssPlan::Preinlined);
-        self.render_with(req, !preinlined)
+        self.render_with(req, false)
     }
 
-    /// [`Renderer::render`], choosing how CSS is inlined: per email, or from the template
-    /// inlined at load (when it could be). The two give the same document; load checks it.
+    /// [`Renderer::render`], optionally inlining CSS per email even for a template inlined at
+    /// load. The two give the same document; load checks it with this.
     pub fn render_with(
         &self,
         req: &RenderRequest<'_>,
-        per_email_css: bool,
+        force_per_email_css: bool,
     ) -> Result<RenderedEmail, RenderError> {
         let info = self.template(req.template)?;
         let locale = self.catalog.locale(req.locale);
         let ctx = self.context(req)?;
         let name = req.template;
-        let tera = match self.preinlined.get(req.locale) {
-            Some(fast) if !per_email_css => fast,
-            _ => &self.tera,
+        let preinlined = !force_per_email_css
+            && self.plans.get(name) == Some(&CssPlan::Preinlined)
+            && req.locale < self.preinlined.len();
+        let (tera, inline_now) = if preinlined {
+            (&self.preinlined[req.locale], false)
+        } else {
+            (&self.tera, true)
         };
-        let inline_now = std::ptr::eq(tera, &self.tera);
 
         let subject = self.render_file(tera, &format!("{name}/subject.txt"), &ctx)?;
         let subject = one_line_subject(&subject);
