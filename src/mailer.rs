@@ -368,10 +368,6 @@ impl Mailer {
     }
 }
 
-/// 5xx → permanent; a message the client cannot send at all (lettre's client errors, e.g. a
-/// non-ASCII address to a server without SMTPUTF8) → permanent; everything else (4xx,
-/// network, timeout, TLS) → transient. Addresses quoted in the server's text are removed: the
-/// reason goes to logs and dead-letter headers.
 /// Only plain ASCII addresses go the pipelined way; anything else (SMTPUTF8) takes lettre's.
 fn ascii_envelope(envelope: &Envelope) -> bool {
     let ascii = |a: &lettre::Address| AsRef::<str>::as_ref(a).is_ascii();
@@ -391,7 +387,7 @@ impl std::fmt::Display for Raw {
 /// One message with PIPELINING (RFC 2920): `MAIL`, every `RCPT` and `DATA` in one write, their
 /// replies read in order, then the dot-stuffed message and its final `.` in a second write.
 /// lettre's own `send` makes five writes and waits for four replies; on loopback each write
-/// is a packet and each reply a wake-up, which cost more CPU than rendering the email. The
+/// is a packet and each reply a wake-up, together about as much CPU as rendering the email. The
 /// first negative reply ends the dialogue with that error (the caller drops the connection,
 /// so the replies still in flight are never misread as later ones).
 async fn send_pipelined(
@@ -438,6 +434,10 @@ fn dot_stuffed(message: &[u8]) -> Vec<u8> {
     out
 }
 
+/// 5xx → permanent; a message the client cannot send at all (lettre's client errors, e.g. a
+/// non-ASCII address to a server without SMTPUTF8) → permanent; everything else (4xx,
+/// network, timeout, TLS) → transient. Addresses quoted in the server's text are removed: the
+/// reason goes to logs and dead-letter headers.
 fn classify(e: &lettre::transport::smtp::Error) -> SendError {
     let text = scrub_addresses(&e.to_string());
     if e.is_client() {
