@@ -74,6 +74,16 @@ struct Op {
 /// Requests handled in one transaction at most: bounds the latency a burst adds.
 const MAX_BATCH: usize = 256;
 
+/// How long the writer lets requests gather before a transaction, when they come in a stream.
+///
+/// Without it a transaction held 1.2 requests on average at 8,000 emails/s: each commit
+/// (file locks, WAL frames and their checksums) served about one request, and the store
+/// thread took a sixth of the worker's CPU. A request waits at most this much longer.
+///
+/// It applies only to a stream: when the first request came within this time of the last
+/// commit, more are likely within it too. A request after a quiet spell is committed at once.
+const LINGER: Duration = Duration::from_micros(300);
+
 /// The store; cheap to clone, safe to share between tasks.
 ///
 /// One thread owns the SQLite connection and commits the requests that arrived together in
@@ -239,7 +249,13 @@ fn checkpoints(conn: Connection, writer_gone: std::sync::mpsc::Receiver<()>) {
 /// The writer thread: takes what is queued, runs it in one transaction, answers each request.
 /// Ends when every `Store` handle is gone.
 fn writer(mut conn: Connection, rx: std::sync::mpsc::Receiver<Op>, path: PathBuf, lease: i64) {
+    let mut idle_since = std::time::Instant::now();
     while let Ok(first) = rx.recv() {
+        // Sleeping, not waiting on the channel: a sender wakes a thread blocked in `recv`
+        // (a futex call per request), not one that sleeps.
+        if idle_since.elapsed() < LINGER {
+            std::thread::sleep(LINGER);
+        }
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -264,6 +280,7 @@ fn writer(mut conn: Connection, rx: std::sync::mpsc::Receiver<Op>, path: PathBuf
                 }
             }
         }
+        idle_since = std::time::Instant::now();
     }
 }
 
@@ -352,6 +369,35 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         assert_eq!(seen, 100, "the checkpoint thread copied the log within 5 s");
+    }
+
+    /// Many callers on several threads at once: every request is answered (none stranded
+    /// between one committer letting go and the next taking over), each exactly as if alone.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_callers_are_all_answered_correctly() {
+        let d = tempfile::tempdir().unwrap();
+        let s = Store::open(d.path(), Duration::from_secs(60)).unwrap();
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..2000 {
+            let s = s.clone();
+            tasks.spawn(async move {
+                let id = format!("id-{}", i / 2); // two deliveries of each id
+                let claim = s.claim(&id).await.unwrap();
+                if claim == Claim::Claimed {
+                    tokio::task::yield_now().await;
+                    s.mark_sent(&id).await.unwrap();
+                }
+                claim
+            });
+        }
+        let all = tokio::time::timeout(Duration::from_secs(60), tasks.join_all())
+            .await
+            .expect("every request answered");
+        let claimed = all.iter().filter(|c| **c == Claim::Claimed).count();
+        assert_eq!(claimed, 1000, "exactly one delivery of each id may send");
+        for i in 0..1000 {
+            assert!(s.is_sent(&format!("id-{i}")).await.unwrap());
+        }
     }
 
     #[tokio::test]
