@@ -17,7 +17,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
-use lettre::Message;
+use crate::compose::Composed;
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
@@ -202,7 +202,7 @@ impl Mailer {
     }
 
     /// Sends one message; the whole attempt is bounded by the configured timeout.
-    pub async fn send(&self, message: &Message) -> Result<(), SendError> {
+    pub async fn send(&self, message: &Composed) -> Result<(), SendError> {
         let _permit = self
             .permits
             .acquire()
@@ -219,9 +219,9 @@ impl Mailer {
         }
     }
 
-    async fn send_unbounded(&self, message: &Message) -> Result<(), SendError> {
+    async fn send_unbounded(&self, message: &Composed) -> Result<(), SendError> {
         let mut conn = self.checkout().await?;
-        let bytes = message.formatted();
+        let bytes = message.bytes();
         if !bytes.is_ascii() && !conn.server_info().supports_feature(Extension::EightBitMime) {
             // Composed 8bit before this server was known not to take it: the next attempt is
             // composed 7-bit (the worker follows `eight_bit_mime`).
@@ -233,9 +233,9 @@ impl Mailer {
         }
         let envelope = message.envelope();
         let result = if self.pipelining.load(Ordering::Relaxed) && ascii_envelope(envelope) {
-            send_pipelined(&mut conn, envelope, &bytes).await
+            send_pipelined(&mut conn, envelope, bytes).await
         } else {
-            conn.send(envelope, &bytes).await
+            conn.send(envelope, bytes).await
         };
         match result {
             Ok(_) => {

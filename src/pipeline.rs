@@ -10,10 +10,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use lettre::Message;
-
 use crate::brand::Brand;
-use crate::compose::{Addressing, BodyEncoding, compose};
+use crate::compose::{Addressing, BodyEncoding, Composed, compose};
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, summarize_errors};
 use crate::event::{ClientRef, Event, ParseOptions, UserRef};
@@ -76,7 +74,7 @@ pub struct Prepared {
     pub template: String,
     pub lang_source: LangSource,
     pub rendered: RenderedEmail,
-    pub message: Message,
+    pub message: Composed,
     /// Set-but-unusable values that were replaced by defaults (for the log).
     pub notes: Vec<String>,
 }

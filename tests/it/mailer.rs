@@ -79,7 +79,7 @@ impl Drop for Sink {
     }
 }
 
-fn message(n: usize, text: &str) -> lettre::Message {
+fn message(n: usize, text: &str) -> mailroom::compose::Composed {
     let from: Mailbox = "Acme <no-reply@acme.test>".parse().unwrap();
     let to: lettre::Address = "ana@example.com".parse().unwrap();
     let email = RenderedEmail {
@@ -109,7 +109,7 @@ async fn pipelined_messages_arrive_whole_on_one_connection() {
     assert_eq!(mailer.eight_bit_mime(), Some(true));
     // Lines starting with a dot are stuffed on the wire and must arrive as written.
     let text = ".hidden\n..two dots\n.\nend Olá\n";
-    let sent: Vec<lettre::Message> = (0..3).map(|n| message(n, text)).collect();
+    let sent: Vec<mailroom::compose::Composed> = (0..3).map(|n| message(n, text)).collect();
     for m in &sent {
         mailer.send(m).await.unwrap();
     }
