@@ -144,6 +144,64 @@ const LOCALE_INDEX: &str = "__locale";
 struct Translate {
     catalog: Arc<Catalog>,
     fixed: Arc<Fixed>,
+    /// Tells this instance's entries in the per-thread [`Memo`] from those of an earlier
+    /// load (a reload builds new instances).
+    memo_owner: u64,
+}
+
+impl Translate {
+    fn new(catalog: Arc<Catalog>, fixed: Arc<Fixed>) -> Translate {
+        static OWNERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        Translate {
+            catalog,
+            fixed,
+            memo_owner: OWNERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+}
+
+/// Slots of the per-thread memo of formatted messages: a fixed size bounds its memory.
+const MEMO_SLOTS: usize = 256;
+
+/// Messages formatted with arguments, remembered per thread in a direct-mapped table.
+///
+/// Most arguments are the client's brand (`client=brand.name`), the same in every email of
+/// that client, so most `t()` calls repeat one made moments before; Fluent formatted each of
+/// them anew, about 3,400 instructions a call and ten calls an email. A slot keeps the full
+/// key (locale, markup, id, every argument's name, kind and value) and is used only on an
+/// exact match, so a collision costs a miss, never a wrong text. Per-user values (a
+/// greeting's name) simply miss and overwrite their slot.
+struct Memo {
+    slots: Vec<Option<MemoEntry>>,
+}
+
+struct MemoEntry {
+    owner: u64,
+    key: Vec<u8>,
+    text: String,
+    fell_back: bool,
+}
+
+thread_local! {
+    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo {
+        slots: (0..MEMO_SLOTS).map(|_| None).collect(),
+    });
+}
+
+/// FNV-1a: the keys are short, and this runs on every call.
+fn memo_slot(owner: u64, key: &[u8]) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ owner;
+    for b in key {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % MEMO_SLOTS as u64) as usize
+}
+
+/// Appends `bytes` with its length first, so no two argument lists share a key.
+fn push_field(key: &mut Vec<u8>, bytes: &[u8]) {
+    key.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+    key.extend_from_slice(bytes);
 }
 
 /// Messages that templates call with no argument but `id`, formatted once at load: per
@@ -204,23 +262,68 @@ impl Function<TeraResult<String>> for Translate {
             }
             return Ok(formatted.text.clone());
         }
-        let mut args = FluentArgs::with_capacity(count);
-        for (key, value) in kwargs.iter() {
-            let Some(name) = key.as_str() else { continue };
-            if name == "id" {
-                continue;
+        let mut named: Vec<(&str, &Value)> = kwargs
+            .iter()
+            .filter_map(|(key, value)| Some((key.as_str()?, value)))
+            .filter(|(name, _)| *name != "id")
+            .collect();
+        // Sorted: the key must not depend on the order Tera keeps the arguments in.
+        named.sort_unstable_by_key(|(name, _)| *name);
+        let mut key = Vec::with_capacity(64);
+        key.extend_from_slice(&(locale as u32).to_le_bytes());
+        key.push(u8::from(html));
+        push_field(&mut key, id.as_bytes());
+        for (name, value) in &named {
+            push_field(&mut key, name.as_bytes());
+            // The kinds `fluent_arg` tells apart: markup and plain text format differently.
+            if let Some(s) = value.as_str() {
+                key.push(if html && value.is_safe() { b'h' } else { b's' });
+                push_field(&mut key, s.as_bytes());
+            } else if let Some(n) = value.as_i64() {
+                key.push(b'i');
+                key.extend_from_slice(&n.to_le_bytes());
+            } else if let Some(n) = value.as_f64() {
+                key.push(b'f');
+                key.extend_from_slice(&n.to_bits().to_le_bytes());
+            } else {
+                // Not an argument Fluent takes: `fluent_arg` names the problem.
+                fluent_arg(name, value, html)?;
             }
-            args.set(name.to_owned(), fluent_arg(name, value, html)?);
         }
-        let formatted = self
-            .catalog
-            .format(locale, id, Some(&args), markup)
-            .map_err(|e| tera::Error::message(e.to_string()))?;
-        if formatted.fell_back {
+        let slot = memo_slot(self.memo_owner, &key);
+        let hit = MEMO.with_borrow(|memo| {
+            memo.slots[slot]
+                .as_ref()
+                .filter(|e| e.owner == self.memo_owner && e.key == key)
+                .map(|e| (e.text.clone(), e.fell_back))
+        });
+        let (text, fell_back) = match hit {
+            Some(hit) => hit,
+            None => {
+                let mut args = FluentArgs::with_capacity(named.len());
+                for (name, value) in &named {
+                    args.set(name.to_string(), fluent_arg(name, value, html)?);
+                }
+                let formatted = self
+                    .catalog
+                    .format(locale, id, Some(&args), markup)
+                    .map_err(|e| tera::Error::message(e.to_string()))?;
+                MEMO.with_borrow_mut(|memo| {
+                    memo.slots[slot] = Some(MemoEntry {
+                        owner: self.memo_owner,
+                        key,
+                        text: formatted.text.clone(),
+                        fell_back: formatted.fell_back,
+                    })
+                });
+                (formatted.text, formatted.fell_back)
+            }
+        };
+        if fell_back {
             let lang = &self.catalog.locale(locale).tag;
             tracing::debug!(message = id, locale = %lang, "message missing; used the source locale");
         }
-        Ok(formatted.text)
+        Ok(text)
     }
 
     /// The output is safe only because the HTML bundle escapes both the catalog text (its
@@ -857,7 +960,7 @@ fn only_id(expr: &str) -> Option<&str> {
 fn new_tera(catalog: Arc<Catalog>, fixed: Arc<Fixed>) -> Tera {
     let mut tera = Tera::default();
     // Registered before any template is added: Tera 2 checks function names at load.
-    tera.register_function("t", Translate { catalog, fixed });
+    tera.register_function("t", Translate::new(catalog, fixed));
     tera
 }
 

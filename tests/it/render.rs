@@ -330,3 +330,51 @@ fn templates_that_cannot_be_inlined_at_load_are_inlined_per_email_and_named() {
         out.rendered.html
     );
 }
+
+/// `t()` remembers formatted messages per thread (most arguments are a client's brand, the
+/// same in every email of that client). With far more distinct clients and users than the
+/// memo has slots, interleaved, every email still carries its own values, escaped in HTML and
+/// plain in text, and a second pass gives the same bytes as the first.
+#[test]
+fn remembered_messages_never_leak_between_emails() {
+    let p = pipeline();
+    let mut first = Vec::new();
+    for pass in 0..2 {
+        for i in 0..600 {
+            let client = format!("Client {i} <b>&</b>");
+            let e = with(base_event(), "client.name", json!(client));
+            let e = with(e, "user.given_name", json!(format!("Ana{i}")));
+            let lang = ["en", "fr", "ar", "ja"][i % 4];
+            let e = with(e, "user.user_metadata.lang", json!(lang));
+            let out = prepared(&p, &e);
+            let r = &out.rendered;
+            assert!(r.subject.contains(&client), "{i}: {}", r.subject);
+            let escaped = format!("Client {i} &lt;b&gt;&amp;&lt;/b&gt;");
+            assert!(r.html.contains(&escaped), "{i}: the escaped name");
+            assert!(!r.html.contains(&client), "{i}: never raw in HTML");
+            assert!(r.text.contains(&format!("Ana{i}")), "{i}: {}", r.text);
+            // No other email's values: client `{i}1` contains `{i}`, so look for the
+            // neighbours' exact isolated forms instead.
+            for other in [i.wrapping_sub(1), i + 1] {
+                assert!(
+                    !r.text.contains(&format!("Client {other} <b>")),
+                    "{i}: holds client {other}"
+                );
+                assert!(
+                    !r.text.contains(&format!("Ana{other} "))
+                        && !r.text.contains(&format!("Ana{other},")),
+                    "{i}: holds user {other}"
+                );
+            }
+            if pass == 0 {
+                first.push(out.message.formatted());
+            } else {
+                assert_eq!(
+                    out.message.formatted(),
+                    first[i],
+                    "{i}: the same bytes again"
+                );
+            }
+        }
+    }
+}
