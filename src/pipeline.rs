@@ -10,7 +10,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::brand::Brand;
+use crate::brand::BrandCache;
 use crate::compose::{Addressing, BodyEncoding, Composed, compose};
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, summarize_errors};
@@ -94,6 +94,8 @@ pub struct Pipeline {
     /// The brand name when neither the client nor `[brand]` names one: the From display name,
     /// else its domain. Derived once here rather than per message.
     fallback_brand_name: String,
+    /// Brands resolved for recent clients (with this pipeline's defaults).
+    brands: BrandCache,
     /// Bodies go out 8bit unless the SMTP server lacks 8BITMIME (the worker says so).
     eight_bit: AtomicBool,
 }
@@ -162,6 +164,7 @@ impl Pipeline {
             renderer,
             negotiator,
             fallback_brand_name,
+            brands: BrandCache::default(),
             eight_bit: AtomicBool::new(true),
         };
         pipeline.check_preinlined(false, &mut diags);
@@ -422,7 +425,7 @@ impl Pipeline {
             ClientRef::Id(c) => Some(c.as_str()),
             ClientRef::None => None,
         };
-        let brand = Brand::resolve(
+        let brand = self.brands.resolve(
             client,
             &self.settings.brand,
             &self.fallback_brand_name,

@@ -144,17 +144,20 @@ const LOCALE_INDEX: &str = "__locale";
 struct Translate {
     catalog: Arc<Catalog>,
     fixed: Arc<Fixed>,
+    /// The one locale of a Tera compiled per locale; else the context's `__locale`.
+    locale: Option<usize>,
     /// Tells this instance's entries in the per-thread [`Memo`] from those of an earlier
     /// load (a reload builds new instances).
     memo_owner: u64,
 }
 
 impl Translate {
-    fn new(catalog: Arc<Catalog>, fixed: Arc<Fixed>) -> Translate {
+    fn new(catalog: Arc<Catalog>, fixed: Arc<Fixed>, locale: Option<usize>) -> Translate {
         static OWNERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Translate {
             catalog,
             fixed,
+            locale,
             memo_owner: OWNERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
@@ -242,9 +245,12 @@ impl Function<TeraResult<String>> for Translate {
     fn call(&self, kwargs: Kwargs, state: &State) -> TeraResult<String> {
         let id: &str = kwargs.must_get("id")?;
         // The locale index, not the tag: no string copy and no search per call.
-        let locale: usize = state
-            .get(LOCALE_INDEX)?
-            .ok_or_else(|| tera::Error::message("t(): the locale is not set in the context"))?;
+        let locale: usize = match self.locale {
+            Some(locale) => locale,
+            None => state
+                .get(LOCALE_INDEX)?
+                .ok_or_else(|| tera::Error::message("t(): the locale is not set in the context"))?,
+        };
         if locale >= self.catalog.locales().len() {
             return Err(tera::Error::message(format!(
                 "t(): locale index {locale} is not a loaded locale"
@@ -483,7 +489,7 @@ impl Renderer {
         // Inheritance is resolved afterwards, when all files are compiled together.
         let mut syntax_ok = true;
         for (name, path, src) in &sources {
-            let mut probe = new_tera(catalog.clone(), Arc::default());
+            let mut probe = new_tera(catalog.clone(), Arc::default(), None);
             if let Err(e) = probe.add_raw_template(name, src)
                 && let tera::ErrorKind::SyntaxError(report) = e.kind()
             {
@@ -499,7 +505,7 @@ impl Renderer {
             return (None, diags);
         }
         let fixed = Arc::new(Fixed::build(&catalog, &usage));
-        let mut tera = new_tera(catalog.clone(), fixed.clone());
+        let mut tera = new_tera(catalog.clone(), fixed.clone(), None);
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(n, _, s)| (n.as_str(), s.as_str())))
         {
@@ -870,7 +876,7 @@ fn preinline_templates(
     }
     let localized = (0..catalog.locales().len())
         .map(|locale| {
-            let mut tera = new_tera(catalog.clone(), fixed.clone());
+            let mut tera = new_tera(catalog.clone(), fixed.clone(), Some(locale));
             tera.add_raw_templates(sources.iter().map(|(n, _, s)| {
                 let s = inlined.get(n.as_str()).map_or(s.as_str(), String::as_str);
                 // Tera's rule for autoescaping, which decides the bundle `t()` would use.
@@ -957,10 +963,12 @@ fn only_id(expr: &str) -> Option<&str> {
     (!id.contains(['"', '\'', '\\'])).then_some(id)
 }
 
-fn new_tera(catalog: Arc<Catalog>, fixed: Arc<Fixed>) -> Tera {
+/// `locale` is set for a Tera compiled for one locale only (the pre-inlined ones), whose
+/// `t()` then need not look the locale up in the context on every call.
+fn new_tera(catalog: Arc<Catalog>, fixed: Arc<Fixed>, locale: Option<usize>) -> Tera {
     let mut tera = Tera::default();
     // Registered before any template is added: Tera 2 checks function names at load.
-    tera.register_function("t", Translate::new(catalog, fixed));
+    tera.register_function("t", Translate::new(catalog, fixed, locale));
     tera
 }
 
