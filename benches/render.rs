@@ -4,6 +4,10 @@
 
 use std::path::PathBuf;
 
+/// The allocator the binary uses (src/main.rs), so the figures are the product's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use mailroom::config::Settings;
 use mailroom::pipeline::{Overrides, Pipeline};

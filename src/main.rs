@@ -49,3 +49,10 @@ fn init_tracing() {
         builder.with_target(false).init();
     }
 }
+
+/// mimalloc rather than glibc's malloc: allocation was about a tenth of the worker's CPU at
+/// full rate, and mimalloc took the CPU per email from 0.097 to 0.088 ms (A/B in the same
+/// hour). Its arenas commit lazily (see `.cargo/config.toml`), which keeps the peak RSS near
+/// 30 MB.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
