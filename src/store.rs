@@ -371,8 +371,8 @@ mod tests {
         assert_eq!(seen, 100, "the checkpoint thread copied the log within 5 s");
     }
 
-    /// Many callers on several threads at once: every request is answered (none stranded
-    /// between one committer letting go and the next taking over), each exactly as if alone.
+    /// Many callers on several threads at once, so requests arrive while the writer lingers
+    /// and while it commits: every request is answered, each exactly as if alone.
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn concurrent_callers_are_all_answered_correctly() {
         let d = tempfile::tempdir().unwrap();
