@@ -262,35 +262,29 @@ fn templates_that_cannot_be_inlined_at_load_are_inlined_per_email_and_named() {
 
     let d = crate::helpers::scratch_copy();
     let templates = d.path().join("templates");
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = templates.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} holds {from:?}");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
     // `.content strong` matches only once the body sits inside the layout's `.content` cell.
-    let base = std::fs::read_to_string(templates.join("layouts/base.html")).unwrap();
-    std::fs::write(
-        templates.join("layouts/base.html"),
-        base.replace(
-            "</style>",
-            "  .content strong { color: #b91c1c; }\n</style>",
-        ),
-    )
-    .unwrap();
-    let welcome = std::fs::read_to_string(templates.join("welcome_email/body.html")).unwrap();
-    std::fs::write(
-        templates.join("welcome_email/body.html"),
-        welcome.replace(
-            "<p>{{ t(id=\"welcome-intro\") }}</p>",
-            "<p><strong>{{ t(id=\"welcome-intro\") }}</strong></p>",
-        ),
-    )
-    .unwrap();
+    edit(
+        "layouts/base.html",
+        "</style>",
+        "  .content strong { color: #b91c1c; }\n</style>",
+    );
+    edit(
+        "welcome_email/body.html",
+        "<p>{{ t(id=\"welcome-intro\") }}</p>",
+        "<p><strong>{{ t(id=\"welcome-intro\") }}</strong></p>",
+    );
     // Tera code in a <style> of its own: the CSS depends on values.
-    let code = std::fs::read_to_string(templates.join("verify_email_by_code/body.html")).unwrap();
-    std::fs::write(
-        templates.join("verify_email_by_code/body.html"),
-        code.replace(
-            "{% block content %}",
-            "{% block content %}<style>.code { color: {{ brand.color }}; }</style>",
-        ),
-    )
-    .unwrap();
+    edit(
+        "verify_email_by_code/body.html",
+        "{% block content %}",
+        "{% block content %}<style>.code { color: {{ brand.color }}; }</style>",
+    );
     let settings = mailroom::config::Settings {
         templates_dir: templates.clone(),
         locales_dir: d.path().join("locales"),
