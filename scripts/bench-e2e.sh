@@ -63,7 +63,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-generator=../shared/bench/gen_events.py
+generator=scripts/gen_events.py
 python3 "$generator" --n "$n" --seed 20261128 --out "$work/events.jsonl"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -10,7 +10,10 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --locked -- -D warnings
-echo "== cargo test"
-cargo test --all-targets --locked 2>&1 | tee target/test-output.txt
+# The tests build with the test-only fault points (`failpoints`: events whose id starts with
+# `failpoint-panic-` panic on purpose); release builds never have them.
+cargo clippy --all-targets --locked --features failpoints -- -D warnings
+echo "== cargo test --features failpoints"
+cargo test --all-targets --locked --features failpoints 2>&1 | tee target/test-output.txt
 # The runner's summary, all binaries together, as the last lines.
 grep -E '^test result:' target/test-output.txt | awk '{p+=$4; f+=$6} END {printf "%d passed, %d failed\n", p, f}'

@@ -107,8 +107,28 @@ fn unencoded(text: &str) -> Option<Body> {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("cannot build the message: {0}")]
-pub struct ComposeError(#[from] lettre::error::Error);
+pub enum ComposeError {
+    #[error("cannot build the message: {0}")]
+    Lettre(#[from] lettre::error::Error),
+    /// `event::parse` refuses such dates; this guards callers that build [`Addressing`]
+    /// themselves, since formatting the `Date` header would panic on them.
+    #[error("occurred_at `{0}` is outside the dates an email can carry (1970 to 9999)")]
+    Date(OffsetDateTime),
+}
+
+/// The `Date` header's instant: the event's, else now.
+fn date_of(occurred_at: Option<OffsetDateTime>) -> Result<SystemTime, ComposeError> {
+    match occurred_at {
+        None => Ok(SystemTime::now()),
+        Some(at)
+            if (crate::event::EARLIEST_DATE..=crate::event::LATEST_DATE)
+                .contains(&at.unix_timestamp()) =>
+        {
+            Ok(SystemTime::from(at))
+        }
+        Some(at) => Err(ComposeError::Date(at)),
+    }
+}
 
 /// A message ready for SMTP: who it goes from and to, and its bytes.
 #[derive(Debug, Clone)]
@@ -206,7 +226,7 @@ pub fn compose(
     let envelope = Envelope::new(Some(from.email.clone()), vec![to.email.clone()])?;
     let domain = a.from.email.domain();
     let message_id = format!("<{}@{domain}>", message_id_local(a.event_id));
-    let date = a.occurred_at.map_or_else(SystemTime::now, SystemTime::from);
+    let date = date_of(a.occurred_at)?;
 
     let text = body(&email.text, encoding);
     let html = body(&email.html, encoding);
@@ -483,6 +503,33 @@ mod tests {
         assert!(h.contains("To: \"Ana Lima\" <ana@example.com>"), "{h}");
         assert!(h.contains("Date: Tue, 14 Nov 2023 22:13:20 +0000"), "{h}");
         assert!(h.contains("multipart/alternative"), "{h}");
+    }
+
+    #[test]
+    fn a_date_no_header_can_carry_is_an_error_not_a_panic() {
+        let from: Mailbox = "no-reply@acme.test".parse().unwrap();
+        let to: lettre::Address = "ana@example.com".parse().unwrap();
+        let at = |s: &str| {
+            OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap()
+        };
+        for (at, ok) in [
+            (at("0001-01-01T00:00:00Z"), false), // Go's and .NET's zero time
+            (at("1969-12-31T23:59:59Z"), false),
+            (at("1970-01-01T00:00:00Z"), true),
+            (at("9999-12-31T23:59:59Z"), true),
+            (at("9999-12-31T23:59:59-23:59"), false),
+        ] {
+            let a = Addressing {
+                event_id: "evt_date",
+                occurred_at: Some(at),
+                from: &from,
+                sender_name: None,
+                to: &to,
+                to_name: None,
+            };
+            let result = compose(&email(), &a, BodyEncoding::EightBit);
+            assert_eq!(result.is_ok(), ok, "{at}: {:?}", result.err());
+        }
     }
 
     #[test]

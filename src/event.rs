@@ -51,6 +51,35 @@ impl EventError {
     }
 }
 
+/// The instants an email's `Date` header can carry: RFC 5322 dates are written in four-digit
+/// years, and the SMTP stack formats them from a `SystemTime` after 1970.
+pub const EARLIEST_DATE: i64 = 0;
+/// 9999-12-31T23:59:59Z.
+pub const LATEST_DATE: i64 = 253_402_300_799;
+
+/// `occurred_at`: RFC 3339, and an instant in [`EARLIEST_DATE`]..=[`LATEST_DATE`] (in UTC, so
+/// `1970-01-01T00:00:00+01:00` is before it). Producers that serialize an unset time send
+/// Go's and .NET's zero time, `0001-01-01T00:00:00Z`: that is refused, never clamped, since
+/// a made-up date would hide the producer's bug.
+fn parse_occurred_at(s: &str) -> Result<OffsetDateTime, EventError> {
+    let at = OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
+        EventError::invalid(
+            "occurred_at",
+            format!("`{}` is not an RFC 3339 timestamp", clip(s, 80)),
+        )
+    })?;
+    if !(EARLIEST_DATE..=LATEST_DATE).contains(&at.unix_timestamp()) {
+        return Err(EventError::invalid(
+            "occurred_at",
+            format!(
+                "`{}` is outside the dates an email can carry (1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z)",
+                clip(s, 80)
+            ),
+        ));
+    }
+    Ok(at)
+}
+
 /// Options of the contract that a deployment chooses.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ParseOptions {
@@ -248,12 +277,7 @@ fn parse_inner(
 
     let occurred_at = match root.get("occurred_at") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
-            EventError::invalid(
-                "occurred_at",
-                format!("`{}` is not an RFC 3339 timestamp", clip(s, 80)),
-            )
-        })?),
+        Some(Value::String(s)) => Some(parse_occurred_at(s)?),
         Some(other) => {
             return Err(EventError::invalid(
                 "occurred_at",
@@ -565,6 +589,43 @@ mod tests {
             err(r#"{"id":"e","type":"t","user":{"email":"a@b.c"},"occurred_at":"yesterday"}"#),
             "occurred_at: `yesterday` is not an RFC 3339 timestamp"
         );
+    }
+
+    #[test]
+    fn dates_an_email_cannot_carry_are_refused_with_the_value_named() {
+        for bad in [
+            "0001-01-01T00:00:00Z",
+            "1969-12-31T23:59:59Z",
+            "1969-12-31T23:59:59.999Z",
+            "1970-01-01T00:00:00+01:00",
+            "9999-12-31T23:59:59-23:59",
+            "9999-12-31T23:59:59.5-00:01",
+        ] {
+            let json = format!(
+                r#"{{"id":"e","type":"t","user":{{"email":"a@b.c"}},"occurred_at":"{bad}"}}"#
+            );
+            assert_eq!(
+                err(&json),
+                format!(
+                    "occurred_at: `{bad}` is outside the dates an email can carry (1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z)"
+                )
+            );
+        }
+        for good in [
+            "1970-01-01T00:00:00Z",
+            "1970-01-01T01:00:00+01:00",
+            "9999-12-31T23:59:59Z",
+            "9999-12-31T23:59:59.999+00:00",
+            "9999-12-31T23:59:59+23:59",
+        ] {
+            let json = format!(
+                r#"{{"id":"e","type":"t","user":{{"email":"a@b.c"}},"occurred_at":"{good}"}}"#
+            );
+            assert!(
+                parse(json.as_bytes(), ParseOptions::default()).is_ok(),
+                "{good}"
+            );
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! - [`cli`]: command-line definitions.
 //! - [`config`]: settings from defaults, the TOML file and `MAILROOM_*` variables.
 //! - [`diagnostic`]: problems found while loading, with file and line.
+//! - [`unwind`]: a panic while one event is handled stays that event's failure.
 
 pub mod amqp;
 pub mod brand;
@@ -30,4 +31,5 @@ pub mod pipeline;
 pub mod preinline;
 pub mod render;
 pub mod store;
+pub mod unwind;
 pub mod worker;

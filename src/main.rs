@@ -12,6 +12,7 @@ use tracing_subscriber::EnvFilter;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
+    log_panics();
     let settings = match Settings::load(cli.config.as_deref(), std::env::vars()) {
         Ok(s) => s,
         Err(e) => {
@@ -48,6 +49,17 @@ fn init_tracing() {
     } else {
         builder.with_target(false).init();
     }
+}
+
+/// A panic is caught where one event is handled (`mailroom::unwind`) and costs only that
+/// event; this hook makes its message and place a log line, in the log's format, instead of
+/// raw text on stderr.
+fn log_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = mailroom::unwind::message(info.payload());
+        let at = info.location().map(ToString::to_string).unwrap_or_default();
+        tracing::error!(at = %at, "panic: {message}");
+    }));
 }
 
 /// mimalloc rather than glibc's malloc: allocation was about a tenth of the worker's CPU at

@@ -340,7 +340,16 @@ impl Pipeline {
 
     /// The first step: body → validated event, or a `malformed` rejection.
     pub fn parse(&self, body: &[u8]) -> Result<Event, Rejection> {
-        crate::event::parse_detailed(body, self.parse_options()).map_err(|i| {
+        let parsed =
+            crate::unwind::catch(|| crate::event::parse_detailed(body, self.parse_options()))
+                .map_err(|p| {
+                    Rejection::new(
+                        RejectKind::Render,
+                        format!("internal error while parsing the event ({p})"),
+                        None,
+                    )
+                })?;
+        parsed.map_err(|i| {
             Rejection::new(
                 RejectKind::Malformed,
                 i.error.to_string(),
@@ -349,12 +358,29 @@ impl Pipeline {
         })
     }
 
-    /// Everything after parsing, for an already validated event.
+    /// Everything after parsing, for an already validated event. A panic on the way (a bug,
+    /// in our code or a dependency's) is this event's `render` rejection, never the caller's
+    /// crash: every mode prepares through here.
     pub fn prepare_event(
         &self,
         event: &Event,
         overrides: Overrides<'_>,
     ) -> Result<Prepared, Rejection> {
+        crate::unwind::catch(|| self.prepare_unguarded(event, overrides)).unwrap_or_else(|p| {
+            Err(Rejection::new(
+                RejectKind::Render,
+                format!("internal error while preparing the email ({p})"),
+                Some(&event.id),
+            ))
+        })
+    }
+
+    fn prepare_unguarded(
+        &self,
+        event: &Event,
+        overrides: Overrides<'_>,
+    ) -> Result<Prepared, Rejection> {
+        crate::unwind::fault_point("prepare", &event.id);
         let id = Some(event.id.as_str());
         let template = match overrides.template {
             Some(t) => t,

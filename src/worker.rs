@@ -284,7 +284,27 @@ impl Worker {
                 );
             }
         }
-        let outcome = match self.mailer.send(&prepared.message).await {
+        let sent = crate::unwind::catch_async(async {
+            crate::unwind::fault_point("send", id);
+            self.mailer.send(&prepared.message).await
+        })
+        .await;
+        let sent = match sent {
+            Ok(sent) => sent,
+            Err(panicked) => {
+                // Whether the server took it is unknown; a person looks at the dead letter
+                // and can replay it (the claim is released so a replay is not held up).
+                if let Err(se) = self.store.release(id).await {
+                    tracing::error!(event_id = %id, "could not release the claim: {se}");
+                }
+                let outcome = Outcome::DeadLetter {
+                    kind: DeadKind::Render,
+                    reason: format!("internal error while sending the email ({panicked})"),
+                };
+                return (outcome, meta);
+            }
+        };
+        let outcome = match sent {
             Ok(()) => {
                 if let Err(e) = self.store.mark_sent(id).await {
                     // The email is out; not recording it only risks one duplicate later.
@@ -312,7 +332,17 @@ impl Worker {
     async fn process(&self, broker: &Broker, incoming: Incoming, lost: &CancellationToken) {
         let started = Instant::now();
         let before = incoming.attempts();
-        let (outcome, meta) = self.handle(incoming.body()).await;
+        // `handle` catches panics in preparing and sending; this catches the rest (a thin
+        // event's directory lookup, the store), so no delivery is left unsettled.
+        let (outcome, meta) = crate::unwind::catch_async(self.handle(incoming.body()))
+            .await
+            .unwrap_or_else(|panicked| {
+                let outcome = Outcome::DeadLetter {
+                    kind: DeadKind::Render,
+                    reason: format!("internal error while handling the event ({panicked})"),
+                };
+                (outcome, Meta::default())
+            });
         let action = decide(&outcome, before, &self.topology);
         let settled = self.settle(broker, &incoming, &action, lost).await;
         log_outcome(

@@ -23,7 +23,7 @@ use crate::config::Settings;
 use crate::directory::{Directory, Unprepared};
 use crate::mailer::Mailer;
 use crate::outbox::{Outbox, REJECTED_FILE};
-use crate::pipeline::{Pipeline, RejectKind};
+use crate::pipeline::{Pipeline, RejectKind, Rejection};
 use crate::store::Store;
 use crate::worker::Worker;
 
@@ -109,7 +109,19 @@ pub fn process(
         if body.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let prepared = runtime.block_on(crate::directory::prepare(pipeline, directory, body));
+        // The pipeline catches panics in parsing and preparing; this catches the rest (a
+        // directory lookup), so one line never ends the run.
+        let prepared = runtime
+            .block_on(crate::unwind::catch_async(crate::directory::prepare(
+                pipeline, directory, body,
+            )))
+            .unwrap_or_else(|panicked| {
+                Err(Unprepared::Rejected(Rejection::new(
+                    RejectKind::Render,
+                    format!("internal error while preparing the email ({panicked})"),
+                    None,
+                )))
+            });
         match prepared {
             Ok(prepared) => {
                 let path = outbox

@@ -3,6 +3,7 @@
 mod broker;
 mod cli;
 mod directory;
+mod faults;
 mod gallery;
 mod helpers;
 mod hostile;

@@ -1,4 +1,4 @@
-//! The reference workload (`shared/bench/gen_events.py`): a few thousand generated events, each
+//! The reference workload (`scripts/gen_events.py`): a few thousand generated events, each
 //! checked for language, escaping, parts, links and plural forms.
 
 use std::process::Command;
@@ -12,12 +12,7 @@ use crate::helpers::{root, shared_pipeline as pipeline};
 const EVENTS: usize = 3_000;
 
 fn generate() -> Vec<String> {
-    let script = root().join("../shared/bench/gen_events.py");
-    assert!(
-        script.exists(),
-        "the workload generator is expected at {} (the shared/ folder beside the repository)",
-        script.display()
-    );
+    let script = root().join("scripts/gen_events.py");
     let out = Command::new("python3")
         .arg(&script)
         .args([

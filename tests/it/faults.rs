@@ -1,0 +1,280 @@
+//! Faults a producer or a bug can cause: each costs only its own event, in every mode.
+//!
+//! Dates no email can carry are refused as `malformed`. Panics are provoked through the
+//! `failpoints` feature (`scripts/test.sh` builds with it): an event whose id starts with
+//! `failpoint-panic-<stage>` panics at that stage of the real code path.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use mailroom::amqp::{ERROR_HEADER, ERROR_KIND_HEADER, header_text};
+use serde_json::{Value, json};
+
+use crate::broker::{Reply, Rig, Smtp, collect, depth, wait_until};
+use crate::helpers::{base_event, mailroom, root, scratch_copy, with};
+
+/// What Go's and .NET's zero times, and other careless producers, put in `occurred_at`.
+const POISON_DATES: [&str; 4] = [
+    "0001-01-01T00:00:00Z",
+    "1969-12-31T23:59:59Z",
+    "1970-01-01T00:00:00+01:00",
+    "9999-12-31T23:59:59-23:59",
+];
+
+fn dated(id: &str, at: &str) -> Value {
+    with(
+        with(base_event(), "id", json!(id)),
+        "occurred_at",
+        json!(at),
+    )
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn records(dir: &std::path::Path) -> Vec<Value> {
+    std::fs::read_to_string(dir.join("rejected.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn run_embedded(input: &[u8]) -> (std::process::Output, tempfile::TempDir) {
+    let out = tempfile::tempdir().unwrap();
+    let o = mailroom(
+        &root(),
+        &[
+            "run",
+            "--events",
+            "-",
+            "--outbox",
+            out.path().to_str().unwrap(),
+        ],
+        Some(input),
+    );
+    (o, out)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forty_poison_dates_ahead_of_a_good_event_are_dead_lettered_and_it_is_sent() {
+    let smtp = Smtp::start(Reply::Accept);
+    // Fewer prefetch slots than poison messages: each one must be settled to make room.
+    let rig = Rig::start("poison", &smtp.url(), |s| s.concurrency = 4).await;
+    let mut expected = HashMap::new();
+    for i in 0..40 {
+        let at = POISON_DATES[i % POISON_DATES.len()];
+        let e = dated(&format!("evt_poison_{i}"), at);
+        expected.insert(e.to_string().into_bytes(), at);
+        rig.send(&e).await;
+    }
+    rig.send(&dated("evt_after_poison", "2026-11-28T10:00:00Z"))
+        .await;
+    assert!(
+        wait_until(Duration::from_secs(30), || smtp.count() == 1).await,
+        "the good event behind the poison was never sent"
+    );
+    assert_eq!(
+        smtp.received()[0].header("Message-ID").as_deref(),
+        Some("<evt_after_poison@acme.test>")
+    );
+    let dead = collect(&rig.topology.dlq, 40, Duration::from_secs(20)).await;
+    assert_eq!(dead.len(), 40);
+    for (body, props) in &dead {
+        let at = expected[body];
+        assert_eq!(
+            header_text(props, ERROR_KIND_HEADER).as_deref(),
+            Some("malformed")
+        );
+        assert_eq!(
+            header_text(props, ERROR_HEADER).unwrap(),
+            format!(
+                "occurred_at: `{at}` is outside the dates an email can carry (1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z)"
+            )
+        );
+    }
+    assert_eq!(depth(&rig.topology.queue).await, 0);
+    rig.finish().await;
+}
+
+#[test]
+fn the_embedded_mode_rejects_poison_dates_and_goes_on() {
+    let mut input = Vec::new();
+    for (i, at) in POISON_DATES.iter().enumerate() {
+        input.extend_from_slice(dated(&format!("evt_p{i}"), at).to_string().as_bytes());
+        input.push(b'\n');
+    }
+    input.extend_from_slice(
+        dated("evt_fine", "2026-11-28T10:00:00Z")
+            .to_string()
+            .as_bytes(),
+    );
+    let (o, out) = run_embedded(&input);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rejected = records(out.path());
+    assert_eq!(rejected.len(), POISON_DATES.len());
+    for (r, at) in rejected.iter().zip(POISON_DATES) {
+        assert_eq!(r["kind"], "malformed");
+        assert!(r["error"].as_str().unwrap().contains(at), "{r}");
+    }
+    assert!(out.path().join("evt_fine.eml").exists());
+}
+
+#[test]
+fn preview_and_check_report_a_poison_date_with_exit_1() {
+    for at in POISON_DATES {
+        let o = mailroom(
+            &root(),
+            &["preview", "--event", "-"],
+            Some(dated("evt_p", at).to_string().as_bytes()),
+        );
+        assert_eq!(o.status.code(), Some(1), "{at}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!(
+                "malformed: occurred_at: `{at}` is outside the dates an email can carry"
+            )),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let d = scratch_copy();
+    let sample = d
+        .path()
+        .join("templates/welcome_email/samples/default.json");
+    let mut event: Value = serde_json::from_slice(&std::fs::read(&sample).unwrap()).unwrap();
+    event["occurred_at"] = json!("0001-01-01T00:00:00Z");
+    std::fs::write(&sample, event.to_string()).unwrap();
+    let o = mailroom(d.path(), &["check"], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("sample is not a valid event: occurred_at: `0001-01-01T00:00:00Z`"),
+        "{out}"
+    );
+    let o = mailroom(
+        d.path(),
+        &["preview", "welcome_email", "--locale", "en"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("0001-01-01T00:00:00Z"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[cfg(feature = "failpoints")]
+mod panics {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panic_while_preparing_or_sending_dead_letters_that_event_only() {
+        let smtp = Smtp::start(Reply::Accept);
+        let rig = Rig::start("panic", &smtp.url(), |s| s.concurrency = 2).await;
+        let mut ids = Vec::new();
+        for i in 0..6 {
+            let stage = if i % 2 == 0 { "prepare" } else { "send" };
+            let id = format!("failpoint-panic-{stage}-{i}");
+            rig.send(&with(base_event(), "id", json!(id))).await;
+            ids.push(id);
+        }
+        rig.send(&with(base_event(), "id", json!("evt_after_panics")))
+            .await;
+        assert!(
+            wait_until(Duration::from_secs(20), || smtp.count() == 1).await,
+            "the event after the panics was never sent"
+        );
+        let dead = collect(&rig.topology.dlq, ids.len(), Duration::from_secs(20)).await;
+        assert_eq!(dead.len(), ids.len());
+        for (_, props) in &dead {
+            assert_eq!(
+                header_text(props, ERROR_KIND_HEADER).as_deref(),
+                Some("render")
+            );
+            let reason = header_text(props, ERROR_HEADER).unwrap();
+            assert!(
+                reason.starts_with("internal error while ")
+                    && reason.contains("(panic: injected fault at `"),
+                "{reason}"
+            );
+        }
+        // A panic mid-send releases the claim: a replay of the dead letter is not held up.
+        let store = rig.worker.worker.store();
+        assert!(!store.is_sent("failpoint-panic-send-1").await.unwrap());
+        assert_eq!(
+            store.claim("failpoint-panic-send-1").await.unwrap(),
+            mailroom::store::Claim::Claimed
+        );
+        assert_eq!(depth(&rig.topology.queue).await, 0);
+        rig.finish().await;
+    }
+
+    #[test]
+    fn a_panic_in_the_embedded_mode_is_a_rejected_line_and_the_run_goes_on() {
+        let mut input = Vec::new();
+        input.extend_from_slice(
+            with(base_event(), "id", json!("failpoint-panic-prepare-a"))
+                .to_string()
+                .as_bytes(),
+        );
+        input.push(b'\n');
+        input.extend_from_slice(
+            with(base_event(), "id", json!("evt_after"))
+                .to_string()
+                .as_bytes(),
+        );
+        let (o, out) = run_embedded(&input);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let rejected = records(out.path());
+        assert_eq!(rejected.len(), 1);
+        assert_eq!(rejected[0]["kind"], "render");
+        assert_eq!(rejected[0]["line"], 1);
+        assert_eq!(rejected[0]["event_id"], "failpoint-panic-prepare-a");
+        assert!(
+            rejected[0]["error"]
+                .as_str()
+                .unwrap()
+                .contains("panic: injected fault at `prepare`"),
+            "{}",
+            rejected[0]
+        );
+        assert!(out.path().join("evt_after.eml").exists());
+        assert!(stderr(&o).contains("1 render"), "{}", stderr(&o));
+    }
+
+    #[test]
+    fn preview_and_check_report_a_panic_as_an_error_with_exit_1() {
+        let o = mailroom(
+            &root(),
+            &["preview", "--event", "-"],
+            Some(
+                with(base_event(), "id", json!("failpoint-panic-prepare-p"))
+                    .to_string()
+                    .as_bytes(),
+            ),
+        );
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("render: internal error while preparing the email (panic: injected fault at `prepare`"),
+            "{}",
+            stderr(&o)
+        );
+        let d = scratch_copy();
+        let sample = d
+            .path()
+            .join("templates/welcome_email/samples/default.json");
+        let mut event: Value = serde_json::from_slice(&std::fs::read(&sample).unwrap()).unwrap();
+        event["id"] = json!("failpoint-panic-prepare-sample");
+        std::fs::write(&sample, event.to_string()).unwrap();
+        let o = mailroom(d.path(), &["check"], None);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            out.contains("`welcome_email` does not render in")
+                && out.contains("internal error while preparing the email (panic: injected fault"),
+            "{out}"
+        );
+    }
+}
