@@ -591,6 +591,10 @@ mod tests {
         );
     }
 
+    fn dated(at: &str) -> String {
+        format!(r#"{{"id":"e","type":"t","user":{{"email":"a@b.c"}},"occurred_at":"{at}"}}"#)
+    }
+
     #[test]
     fn dates_an_email_cannot_carry_are_refused_with_the_value_named() {
         for bad in [
@@ -601,11 +605,8 @@ mod tests {
             "9999-12-31T23:59:59-23:59",
             "9999-12-31T23:59:59.5-00:01",
         ] {
-            let json = format!(
-                r#"{{"id":"e","type":"t","user":{{"email":"a@b.c"}},"occurred_at":"{bad}"}}"#
-            );
             assert_eq!(
-                err(&json),
+                err(&dated(bad)),
                 format!(
                     "occurred_at: `{bad}` is outside the dates an email can carry (1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z)"
                 )
@@ -618,11 +619,8 @@ mod tests {
             "9999-12-31T23:59:59.999+00:00",
             "9999-12-31T23:59:59+23:59",
         ] {
-            let json = format!(
-                r#"{{"id":"e","type":"t","user":{{"email":"a@b.c"}},"occurred_at":"{good}"}}"#
-            );
             assert!(
-                parse(json.as_bytes(), ParseOptions::default()).is_ok(),
+                parse(dated(good).as_bytes(), ParseOptions::default()).is_ok(),
                 "{good}"
             );
         }

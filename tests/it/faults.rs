@@ -41,6 +41,18 @@ fn records(dir: &std::path::Path) -> Vec<Value> {
         .collect()
 }
 
+/// A copy of the templates and locales whose `welcome_email` default sample has `key` = `value`.
+fn scratch_with_sample(key: &str, value: &str) -> tempfile::TempDir {
+    let d = scratch_copy();
+    let sample = d
+        .path()
+        .join("templates/welcome_email/samples/default.json");
+    let mut event: Value = serde_json::from_slice(&std::fs::read(&sample).unwrap()).unwrap();
+    event[key] = json!(value);
+    std::fs::write(&sample, event.to_string()).unwrap();
+    d
+}
+
 fn run_embedded(input: &[u8]) -> (std::process::Output, tempfile::TempDir) {
     let out = tempfile::tempdir().unwrap();
     let o = mailroom(
@@ -138,13 +150,7 @@ fn preview_and_check_report_a_poison_date_with_exit_1() {
             stderr(&o)
         );
     }
-    let d = scratch_copy();
-    let sample = d
-        .path()
-        .join("templates/welcome_email/samples/default.json");
-    let mut event: Value = serde_json::from_slice(&std::fs::read(&sample).unwrap()).unwrap();
-    event["occurred_at"] = json!("0001-01-01T00:00:00Z");
-    std::fs::write(&sample, event.to_string()).unwrap();
+    let d = scratch_with_sample("occurred_at", "0001-01-01T00:00:00Z");
     let o = mailroom(d.path(), &["check"], None);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
@@ -261,13 +267,7 @@ mod panics {
             "{}",
             stderr(&o)
         );
-        let d = scratch_copy();
-        let sample = d
-            .path()
-            .join("templates/welcome_email/samples/default.json");
-        let mut event: Value = serde_json::from_slice(&std::fs::read(&sample).unwrap()).unwrap();
-        event["id"] = json!("failpoint-panic-prepare-sample");
-        std::fs::write(&sample, event.to_string()).unwrap();
+        let d = scratch_with_sample("id", "failpoint-panic-prepare-sample");
         let o = mailroom(d.path(), &["check"], None);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
         let out = String::from_utf8_lossy(&o.stdout);
