@@ -4,11 +4,40 @@
 //! email of an application, and a colour goes into a `style` attribute. So each value is
 //! checked here and an unusable one is replaced by the default, with a note for the log.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::config::BrandDefaults;
 use crate::event::{Client, check_link, parse_address};
+
+/// Branding used when an event's client sets none (or sets an unusable value).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct BrandDefaults {
+    /// Product name shown in the layout and in `{ $client }` when the event has no client name.
+    pub name: Option<String>,
+    /// `#rgb` or `#rrggbb`.
+    #[serde(default = "default_color")]
+    pub color: String,
+    pub logo_url: Option<String>,
+    pub home_page_url: Option<String>,
+    pub support_email: Option<String>,
+}
+
+fn default_color() -> String {
+    "#2563eb".to_owned()
+}
+
+impl Default for BrandDefaults {
+    fn default() -> Self {
+        BrandDefaults {
+            name: None,
+            color: default_color(),
+            logo_url: None,
+            home_page_url: None,
+            support_email: None,
+        }
+    }
+}
 
 /// What the layout needs to brand an email. Serialized into the template context as `brand`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

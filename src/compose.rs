@@ -23,7 +23,8 @@ use lettre::message::{Body, Mailbox};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::render::{RenderedEmail, one_line_subject};
+use crate::render::RenderedEmail;
+use crate::text::one_line;
 
 /// Display names longer than this are cut: a `To` line is not the place for an essay.
 pub const MAX_DISPLAY_NAME_CHARS: usize = 78;
@@ -204,7 +205,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// A display name on one line, cut to [`MAX_DISPLAY_NAME_CHARS`]; `None` when nothing is left.
 pub fn clean_display_name(name: &str) -> Option<String> {
-    let line = one_line_subject(name);
+    let line = one_line(name);
     let cut: String = line.chars().take(MAX_DISPLAY_NAME_CHARS).collect();
     let cut = cut.trim();
     (!cut.is_empty()).then(|| cut.to_owned())
@@ -236,7 +237,7 @@ pub fn compose(
     let mut headers = Headers::with_capacity(10);
     headers.set(header::From::from(lettre::message::Mailboxes::from(from)));
     headers.set(header::To::from(lettre::message::Mailboxes::from(to)));
-    headers.set(header::Subject::from(one_line_subject(&email.subject)));
+    headers.set(header::Subject::from(one_line(&email.subject)));
     headers.set(header::Date::new(date));
     headers.set(header::MessageId::from(message_id));
     headers.insert_raw(HeaderValue::new(
@@ -363,7 +364,7 @@ mod tests {
             .envelope(envelope)
             .from(from)
             .to(to)
-            .subject(one_line_subject(&email.subject))
+            .subject(one_line(&email.subject))
             .date(date)
             .message_id(Some(message_id))
             .raw_header(HeaderValue::new(

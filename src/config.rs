@@ -16,6 +16,8 @@ use lettre::message::Mailbox;
 use serde::Deserialize;
 use unic_langid::LanguageIdentifier;
 
+pub use crate::brand::BrandDefaults;
+
 /// Environment variables read by every command, with what they set.
 pub const ENV_KEYS: &[(&str, &str)] = &[
     (
@@ -130,36 +132,6 @@ pub enum ConfigError {
     File { path: PathBuf, message: String },
     #[error("{key}: {message}")]
     Value { key: String, message: String },
-}
-
-/// Branding used when an event's client sets none (or sets an unusable value).
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct BrandDefaults {
-    /// Product name shown in the layout and in `{ $client }` when the event has no client name.
-    pub name: Option<String>,
-    /// `#rgb` or `#rrggbb`.
-    #[serde(default = "default_color")]
-    pub color: String,
-    pub logo_url: Option<String>,
-    pub home_page_url: Option<String>,
-    pub support_email: Option<String>,
-}
-
-fn default_color() -> String {
-    "#2563eb".to_owned()
-}
-
-impl Default for BrandDefaults {
-    fn default() -> Self {
-        BrandDefaults {
-            name: None,
-            color: default_color(),
-            logo_url: None,
-            home_page_url: None,
-            support_email: None,
-        }
-    }
 }
 
 /// The file as written; every key optional.
@@ -636,7 +608,7 @@ impl DirectoryParts {
                 &key,
                 format!(
                     "`{}` is not `none`, `file:FOLDER` or `auth0:https://TENANT`",
-                    crate::event::clip(spec, 80)
+                    crate::text::clip(spec, 80)
                 ),
             ));
         };

@@ -1,7 +1,7 @@
 //! The directory: loading the profiles that thin events only reference.
 //!
 //! A thin event names its user (`"user_id"`) or its application (`"client_id"`) instead of
-//! carrying the objects. Before the core can choose a language and a brand, [`resolve`] swaps
+//! carrying the objects. Before the core can choose a language and a brand, [`Directory::resolve`] swaps
 //! those references for profiles from one of three sources:
 //!
 //! - **`file:FOLDER`** (the default, `file:directory`): `clients.json` and `users.json` in the
@@ -16,7 +16,7 @@
 //!
 //! Inline data in an event always wins: an event with a `user` object is never looked up.
 //!
-//! What failures mean (the worker maps them in [`prepare`]'s result):
+//! What failures mean (the worker maps them through `intake::prepare`'s result):
 //! - no such user → the event is `unroutable` (there is no one to write to);
 //! - no such client → default branding and a warning: the email still goes out;
 //! - 429 → wait for `Retry-After` (at most [`MAX_RATE_LIMIT_WAIT`], [`MAX_RATE_LIMIT_WAITS`]
@@ -42,7 +42,7 @@ use crate::event::{
     Client, ClientRef, Event, User, UserRef, clip, parse_client as parse_client_profile,
     parse_user as parse_user_profile,
 };
-use crate::pipeline::{Overrides, Pipeline, Prepared, RejectKind, Rejection};
+use crate::pipeline::{DeadKind, Rejection};
 
 /// Longest a lookup waits for a rate limit to pass before it gives up for this attempt.
 pub const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(30);
@@ -72,19 +72,15 @@ pub enum LookupError {
     Refused(String),
 }
 
-/// Why [`prepare`] produced no message.
+/// Why [`Directory::resolve`] could not fill in an event's profiles.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Unprepared {
-    /// The event can never become an email: dead-letter it with this kind.
+pub enum Unresolved {
+    /// The user is not in the directory (or cannot be used): the event can never be sent.
     #[error("{0}")]
     Rejected(Rejection),
-    /// A profile could not be loaded now; the event should be tried again later.
-    #[error("{error}")]
-    Lookup {
-        error: LookupError,
-        /// For the log line: which event waits.
-        event_id: String,
-    },
+    /// The directory could not answer now.
+    #[error("{0}")]
+    Lookup(LookupError),
 }
 
 /// The result of one lookup.
@@ -185,7 +181,7 @@ impl Directory {
 
     /// Replaces the event's references by loaded profiles. Returns notes for the log (a
     /// client that is not in the directory); `Err(Rejected)` when the user is not.
-    pub async fn resolve(&self, event: &mut Event) -> Result<Vec<String>, Unprepared> {
+    pub async fn resolve(&self, event: &mut Event) -> Result<Vec<String>, Unresolved> {
         let user_id = match &event.user {
             UserRef::Id(id) => Some(id.clone()),
             UserRef::Inline(_) => None,
@@ -210,17 +206,14 @@ impl Directory {
         );
         let mut notes = Vec::new();
         let rejected = |reason: String| {
-            Unprepared::Rejected(Rejection::new(
-                RejectKind::Unroutable,
+            Unresolved::Rejected(Rejection::new(
+                DeadKind::Unroutable,
                 reason,
                 Some(&event.id),
             ))
         };
         if let (Some(id), Some(found)) = (&user_id, user) {
-            let user = match found.map_err(|error| Unprepared::Lookup {
-                error,
-                event_id: event.id.clone(),
-            })? {
+            let user = match found.map_err(Unresolved::Lookup)? {
                 Entry::Found(u) => u,
                 Entry::Unusable(why) => {
                     return Err(rejected(format!(
@@ -240,10 +233,7 @@ impl Directory {
             event.user = UserRef::Inline(Box::new((*user).clone()));
         }
         if let (Some(id), Some(found)) = (&client_id, client) {
-            let client = match found.map_err(|error| Unprepared::Lookup {
-                error,
-                event_id: event.id.clone(),
-            })? {
+            let client = match found.map_err(Unresolved::Lookup)? {
                 Entry::Found(c) => Client {
                     client_id: Some(id.clone()),
                     ..(*c).clone()
@@ -293,26 +283,6 @@ fn bare_client(id: &str) -> Client {
         client_id: Some(id.to_owned()),
         ..Client::default()
     }
-}
-
-/// The whole core for one event body, with thin references resolved first: what the worker,
-/// the embedded mode and `preview --event` run.
-pub async fn prepare(
-    pipeline: &Pipeline,
-    directory: &Directory,
-    body: &[u8],
-) -> Result<Prepared, Unprepared> {
-    let mut event = pipeline.parse(body).map_err(Unprepared::Rejected)?;
-    let notes = if Directory::needs_lookup(&event) {
-        directory.resolve(&mut event).await?
-    } else {
-        Vec::new()
-    };
-    let mut prepared = pipeline
-        .prepare_event(&event, Overrides::default())
-        .map_err(Unprepared::Rejected)?;
-    prepared.notes.extend(notes);
-    Ok(prepared)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,9 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+pub(crate) use crate::text::clip;
+use crate::text::one_line;
+
 /// Events larger than this are refused before parsing: a user event is about 1 KB.
 pub const MAX_EVENT_BYTES: usize = 64 * 1024;
 /// Longest accepted event id; it ends up in a `Message-ID` header and a file name.
@@ -189,26 +192,6 @@ impl fmt::Display for Shown<'_> {
             Value::Object(_) => f.write_str("an object"),
         }
     }
-}
-
-/// Cuts `s` to at most `max` characters for display, marking the cut, and escapes controls so
-/// an error message stays on one line.
-pub(crate) fn clip(s: &str, max: usize) -> String {
-    let mut out: String = s
-        .chars()
-        .take(max)
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect();
-    if s.chars().count() > max {
-        out.push('…');
-    }
-    out
 }
 
 /// An invalid event, with its id when the body got far enough to have one (for logs and
@@ -531,7 +514,7 @@ fn display_field(m: &Map<String, Value>, key: &str) -> Option<String> {
     let s = m.get(key)?.as_str()?;
     // A name is one line: line breaks and other controls would let it write paragraphs into
     // the text part ("Ana,\n\nYour account is locked…") or break layouts.
-    let line = crate::render::one_line_subject(s);
+    let line = one_line(s);
     if line.is_empty() {
         return None;
     }

@@ -26,6 +26,7 @@ use unic_langid::LanguageIdentifier;
 
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::locale::Direction;
+use crate::text::escape_html;
 
 type Bundle = FluentBundle<Arc<FluentResource>>;
 
@@ -109,24 +110,6 @@ pub struct Formatted {
     pub text: String,
     /// `true` when the message came from the source locale because the requested one lacks it.
     pub fell_back: bool,
-}
-
-fn escape_html(s: &str) -> Cow<'_, str> {
-    if !s.contains(['&', '<', '>', '"', '\'']) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
 }
 
 impl Catalog {

@@ -11,6 +11,10 @@
 //! - [`cli`]: command-line definitions.
 //! - [`config`]: settings from defaults, the TOML file and `MAILROOM_*` variables.
 //! - [`diagnostic`]: problems found while loading, with file and line.
+//! - [`intake`]: bytes or an event in, an email or the reason out; every way in calls it.
+//! - [`kind`]: the dead-letter kinds, listed once.
+//! - [`preview`]: how a prepared email is shown without sending it (`preview`, the gallery).
+//! - [`runtime`]: the one builder of the commands' tokio runtimes.
 //! - [`unwind`]: a panic while one event is handled stays that event's failure.
 
 pub mod amqp;
@@ -24,12 +28,17 @@ pub mod directory;
 pub mod event;
 pub mod gallery;
 pub mod i18n;
+pub mod intake;
+pub mod kind;
 pub mod locale;
 pub mod mailer;
 pub mod outbox;
 pub mod pipeline;
 pub mod preinline;
+pub mod preview;
 pub mod render;
+pub mod runtime;
 pub mod store;
+pub mod text;
 pub mod unwind;
 pub mod worker;

@@ -6,7 +6,6 @@
 //! kind that decides where a message goes (`malformed`, `unroutable`, `render`) and a reason a
 //! person can act on.
 
-use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -16,48 +15,21 @@ use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, summarize_errors};
 use crate::event::{ClientRef, Event, ParseOptions, UserRef};
 use crate::i18n::Catalog;
+pub use crate::kind::DeadKind;
 use crate::locale::{LangSource, Negotiated, Negotiator};
 use crate::render::{CssPlan, RenderRequest, RenderedEmail, Renderer};
-
-/// Why an event produced no email. The names are the `x-mailroom-error-kind` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RejectKind {
-    /// Not JSON, missing or invalid fields, or data the template needs is absent.
-    Malformed,
-    /// No route for the event type, or a profile that cannot be found.
-    Unroutable,
-    /// A template or translation failed to render.
-    Render,
-}
-
-impl RejectKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RejectKind::Malformed => "malformed",
-            RejectKind::Unroutable => "unroutable",
-            RejectKind::Render => "render",
-        }
-    }
-}
-
-impl fmt::Display for RejectKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{kind}: {reason}")]
 pub struct Rejection {
-    pub kind: RejectKind,
+    pub kind: DeadKind,
     pub reason: String,
     /// The event id, when the event got far enough to have one.
     pub event_id: Option<String>,
 }
 
 impl Rejection {
-    pub fn new(kind: RejectKind, reason: impl Into<String>, event_id: Option<&str>) -> Self {
+    pub fn new(kind: DeadKind, reason: impl Into<String>, event_id: Option<&str>) -> Self {
         Rejection {
             kind,
             reason: reason.into(),
@@ -332,7 +304,7 @@ impl Pipeline {
     }
 
     /// The whole core for one event body (thin references unresolved: see
-    /// [`crate::directory::prepare`] for the version that loads them).
+    /// [`crate::intake::prepare`] for the version that loads them).
     pub fn prepare(&self, body: &[u8]) -> Result<Prepared, Rejection> {
         let event = self.parse(body)?;
         self.prepare_event(&event, Overrides::default())
@@ -344,14 +316,14 @@ impl Pipeline {
             crate::unwind::catch(|| crate::event::parse_detailed(body, self.parse_options()))
                 .map_err(|p| {
                     Rejection::new(
-                        RejectKind::Render,
+                        DeadKind::Render,
                         format!("internal error while parsing the event ({p})"),
                         None,
                     )
                 })?;
         parsed.map_err(|i| {
             Rejection::new(
-                RejectKind::Malformed,
+                DeadKind::Malformed,
                 i.error.to_string(),
                 i.event_id.as_deref(),
             )
@@ -368,7 +340,7 @@ impl Pipeline {
     ) -> Result<Prepared, Rejection> {
         crate::unwind::catch(|| self.prepare_unguarded(event, overrides)).unwrap_or_else(|p| {
             Err(Rejection::new(
-                RejectKind::Render,
+                DeadKind::Render,
                 format!("internal error while preparing the email ({p})"),
                 Some(&event.id),
             ))
@@ -386,7 +358,7 @@ impl Pipeline {
             Some(t) => t,
             None => self.settings.routes.get(&event.event_type).ok_or_else(|| {
                 Rejection::new(
-                    RejectKind::Unroutable,
+                    DeadKind::Unroutable,
                     format!(
                         "type: no route for `{}` (routed: {})",
                         crate::event::clip(&event.event_type, 80),
@@ -404,7 +376,7 @@ impl Pipeline {
         let info = self
             .renderer
             .template(template)
-            .map_err(|e| Rejection::new(RejectKind::Unroutable, e.to_string(), id))?;
+            .map_err(|e| Rejection::new(DeadKind::Unroutable, e.to_string(), id))?;
         for field in &info.manifest.requires {
             let present = match field.as_str() {
                 "url" => event.data.url.is_some(),
@@ -414,7 +386,7 @@ impl Pipeline {
             };
             if !present {
                 return Err(Rejection::new(
-                    RejectKind::Malformed,
+                    DeadKind::Malformed,
                     format!("data.{field}: missing (template `{template}` needs it)"),
                     id,
                 ));
@@ -425,7 +397,7 @@ impl Pipeline {
             UserRef::Inline(u) => u,
             UserRef::Id(user_id) => {
                 return Err(Rejection::new(
-                    RejectKind::Unroutable,
+                    DeadKind::Unroutable,
                     format!(
                         "user_id `{}`: the event carries no user profile and no directory is configured to load one",
                         crate::event::clip(user_id, 80)
@@ -484,7 +456,7 @@ impl Pipeline {
                 },
                 overrides.per_email_css,
             )
-            .map_err(|e| Rejection::new(RejectKind::Render, e.to_string(), id))?;
+            .map_err(|e| Rejection::new(DeadKind::Render, e.to_string(), id))?;
         let message = compose(
             &rendered,
             &Addressing {
@@ -497,7 +469,7 @@ impl Pipeline {
             },
             self.body_encoding(),
         )
-        .map_err(|e| Rejection::new(RejectKind::Render, e.to_string(), id))?;
+        .map_err(|e| Rejection::new(DeadKind::Render, e.to_string(), id))?;
         Ok(Prepared {
             event_id: event.id.clone(),
             event_type: event.event_type.clone(),

@@ -25,13 +25,12 @@ use crate::brand::Brand;
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::event::{Data, User};
 use crate::i18n::{Catalog, I18nError, Markup, SafeHtml};
+use crate::text;
 
 /// Files every template folder must have.
 pub const REQUIRED_FILES: &[&str] = &["subject.txt", "body.html"];
 /// Fields of `data` a template can declare as required in `template.toml`.
 pub const KNOWN_DATA_FIELDS: &[&str] = &["url", "code", "ttl_seconds"];
-/// Longest subject kept; longer ones are cut (mail clients show ~80 characters anyway).
-pub const MAX_SUBJECT_CHARS: usize = 250;
 
 /// `template.toml`: what a template needs from an event.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -592,7 +591,7 @@ impl Renderer {
         };
 
         let subject = self.render_file(tera, &format!("{name}/subject.txt"), &ctx)?;
-        let subject = one_line_subject(&subject);
+        let subject = text::one_line(&subject);
         if subject.is_empty() {
             return Err(RenderError::EmptySubject {
                 template: name.to_owned(),
@@ -1019,30 +1018,6 @@ fn one_line(e: &tera::Error) -> String {
     }
 }
 
-/// Subjects are one line: every control or line-separator character becomes a space, runs of
-/// spaces collapse, and the result is cut to [`MAX_SUBJECT_CHARS`]. This is what stops a name
-/// with CR/LF from ever starting a header.
-pub fn one_line_subject(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.chars() {
-        if c.is_whitespace() || c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
-            space = !out.is_empty();
-        } else {
-            if space {
-                out.push(' ');
-                space = false;
-            }
-            out.push(c);
-        }
-    }
-    if out.chars().count() > MAX_SUBJECT_CHARS {
-        out = out.chars().take(MAX_SUBJECT_CHARS - 1).collect();
-        out.push('…');
-    }
-    out
-}
-
 /// Text parts: no trailing spaces (except in the `-- ` signature separator), at most one blank
 /// line in a row, one final newline.
 fn tidy_text(s: &str) -> String {
@@ -1160,16 +1135,6 @@ mod tests {
         assert_eq!(largest_unit(5_400), ("duration-minutes", 90));
         assert_eq!(largest_unit(45), ("duration-minutes", 1));
         assert_eq!(largest_unit(119), ("duration-minutes", 1));
-    }
-
-    #[test]
-    fn subjects_never_span_lines() {
-        assert_eq!(
-            one_line_subject("  Hi\r\nBcc: x@evil.test\u{2028}ok\t "),
-            "Hi Bcc: x@evil.test ok"
-        );
-        let long = "é".repeat(1000);
-        assert_eq!(one_line_subject(&long).chars().count(), MAX_SUBJECT_CHARS);
     }
 
     #[test]

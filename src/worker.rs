@@ -17,45 +17,13 @@ use tokio_util::task::TaskTracker;
 use crate::amqp::{Acks, Broker, Incoming, Topology};
 use crate::compose::BodyEncoding;
 use crate::config::WorkerSettings;
-use crate::directory::{Directory, LookupError, Unprepared};
+use crate::directory::{Directory, LookupError};
+use crate::intake::Unprepared;
+pub use crate::kind::DeadKind;
 use crate::locale::LangSource;
 use crate::mailer::{Mailer, SendError};
-use crate::pipeline::{Pipeline, RejectKind};
+use crate::pipeline::Pipeline;
 use crate::store::{Claim, Store};
-
-/// The dead-letter kinds (`x-mailroom-error-kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeadKind {
-    Malformed,
-    Unroutable,
-    Render,
-    /// The SMTP server refused the message (5xx).
-    Rejected,
-    /// Transient failures on every attempt.
-    RetriesExhausted,
-}
-
-impl DeadKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeadKind::Malformed => "malformed",
-            DeadKind::Unroutable => "unroutable",
-            DeadKind::Render => "render",
-            DeadKind::Rejected => "rejected",
-            DeadKind::RetriesExhausted => "retries_exhausted",
-        }
-    }
-}
-
-impl From<RejectKind> for DeadKind {
-    fn from(k: RejectKind) -> Self {
-        match k {
-            RejectKind::Malformed => DeadKind::Malformed,
-            RejectKind::Unroutable => DeadKind::Unroutable,
-            RejectKind::Render => DeadKind::Render,
-        }
-    }
-}
 
 /// What became of one delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,8 +198,7 @@ impl Worker {
         if self.pipeline.body_encoding() != encoding {
             self.pipeline.set_body_encoding(encoding);
         }
-        let prepared = match crate::directory::prepare(&self.pipeline, &self.directory, body).await
-        {
+        let prepared = match crate::intake::prepare(&self.pipeline, &self.directory, body).await {
             Ok(p) => p,
             Err(Unprepared::Rejected(r)) => {
                 let meta = Meta {
@@ -239,7 +206,7 @@ impl Worker {
                     ..Meta::default()
                 };
                 let outcome = Outcome::DeadLetter {
-                    kind: r.kind.into(),
+                    kind: r.kind,
                     reason: r.reason,
                 };
                 return (outcome, meta);

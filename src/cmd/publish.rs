@@ -29,10 +29,7 @@ pub fn run(args: PublishArgs, settings: Settings) -> anyhow::Result<i32> {
         .filter(|l| !l.trim_ascii().is_empty())
         .collect();
     let topology = Topology::new(&w.queue, &w.retry_delays, w.queue_type);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = crate::runtime::build(crate::runtime::Threads::Pool(None))?;
     let started = Instant::now();
     let published = runtime.block_on(async {
         let broker = Broker::connect(&w.amqp_url, &topology, "mailroom-publish-cmd")

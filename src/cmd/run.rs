@@ -2,12 +2,13 @@
 //!
 //! Without arguments it consumes RabbitMQ and sends through SMTP (see `worker`) until SIGTERM
 //! or SIGINT, then drains and exits 0. With `--events/--outbox` it reads newline-delimited JSON
-//! and hands each line to the same core ([`Pipeline::prepare`]); the outbox folder stands in for
+//! and hands each line to the same core ([`crate::intake::prepare`]); the outbox folder stands in for
 //! SMTP and `rejected.jsonl` for the dead-letter queue. A bad line is reported with its number
 //! and reason and processing goes on; the exit status is 0 when every line was handled. Thin
 //! events are resolved through the configured directory in both modes; in the embedded mode a
 //! directory that cannot answer stops the run at that line (there is no retry queue to wait in).
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
@@ -20,10 +21,11 @@ use tokio_util::sync::CancellationToken;
 
 use crate::cli::RunArgs;
 use crate::config::Settings;
-use crate::directory::{Directory, Unprepared};
+use crate::directory::Directory;
+use crate::intake::Unprepared;
 use crate::mailer::Mailer;
 use crate::outbox::{Outbox, REJECTED_FILE};
-use crate::pipeline::{Pipeline, RejectKind, Rejection};
+use crate::pipeline::{DeadKind, Pipeline};
 use crate::store::Store;
 use crate::worker::Worker;
 
@@ -32,14 +34,17 @@ use crate::worker::Worker;
 pub struct Summary {
     pub lines: usize,
     pub written: usize,
-    pub malformed: usize,
-    pub unroutable: usize,
-    pub render: usize,
+    /// Rejected lines by kind (the pipeline's kinds: there is no SMTP server here).
+    pub rejected: BTreeMap<DeadKind, usize>,
 }
 
 impl Summary {
     pub fn rejected(&self) -> usize {
-        self.malformed + self.unroutable + self.render
+        self.rejected.values().sum()
+    }
+
+    fn count(&self, kind: DeadKind) -> usize {
+        self.rejected.get(&kind).copied().unwrap_or(0)
     }
 }
 
@@ -63,9 +68,9 @@ pub fn run(args: RunArgs, settings: Settings) -> anyhow::Result<i32> {
         format!(
             ", {} rejected ({} malformed, {} unroutable, {} render; see {})",
             summary.rejected(),
-            summary.malformed,
-            summary.unroutable,
-            summary.render,
+            summary.count(DeadKind::Malformed),
+            summary.count(DeadKind::Unroutable),
+            summary.count(DeadKind::Render),
             outbox.dir().join(REJECTED_FILE).display()
         )
     } else {
@@ -89,10 +94,7 @@ pub fn process(
     outbox: &mut Outbox,
 ) -> anyhow::Result<Summary> {
     // Directory lookups are async (the API source); the files of this mode are not.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = crate::runtime::build(crate::runtime::Threads::One)?;
     let mut summary = Summary::default();
     let mut line = Vec::new();
     loop {
@@ -109,19 +111,7 @@ pub fn process(
         if body.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        // The pipeline catches panics in parsing and preparing; this catches the rest (a
-        // directory lookup), so one line never ends the run.
-        let prepared = runtime
-            .block_on(crate::unwind::catch_async(crate::directory::prepare(
-                pipeline, directory, body,
-            )))
-            .unwrap_or_else(|panicked| {
-                Err(Unprepared::Rejected(Rejection::new(
-                    RejectKind::Render,
-                    format!("internal error while preparing the email ({panicked})"),
-                    None,
-                )))
-            });
+        let prepared = runtime.block_on(crate::intake::prepare(pipeline, directory, body));
         match prepared {
             Ok(prepared) => {
                 let path = outbox
@@ -148,11 +138,7 @@ pub fn process(
                 );
             }
             Err(Unprepared::Rejected(rejection)) => {
-                match rejection.kind {
-                    RejectKind::Malformed => summary.malformed += 1,
-                    RejectKind::Unroutable => summary.unroutable += 1,
-                    RejectKind::Render => summary.render += 1,
-                }
+                *summary.rejected.entry(rejection.kind).or_default() += 1;
                 tracing::warn!(
                     line = number,
                     kind = %rejection.kind,
@@ -194,10 +180,7 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
     // A claim must outlive any send that could still succeed.
     let lease = w.smtp_timeout * 2 + Duration::from_secs(60);
     let store = Store::open(&w.state_dir, lease)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = crate::runtime::build(crate::runtime::Threads::Pool(None))?;
     runtime.block_on(async move {
         // Wrong API credentials would fail every thin event; better to refuse to start.
         // An API that is merely down is only a warning: inline events still go out.

@@ -30,12 +30,12 @@ use serde::{Deserialize, Serialize};
 use tera::{Context, Tera};
 
 use crate::cli::PreviewFormat;
-use crate::cmd::preview::{headers, resolve_locale, sample_event};
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::directory::Directory;
 use crate::event::{Client, ClientRef};
 use crate::pipeline::{Overrides, Pipeline, Prepared};
+use crate::preview::{headers, resolve_locale, sample_event};
 
 const CSS: &str = include_str!("ui/gallery.css");
 const JS: &str = include_str!("ui/gallery.js");
@@ -773,7 +773,7 @@ async fn api_render(State(g): State<Arc<Gallery>>, Query(q): Query<RenderQuery>)
         (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
     };
     match g.prepared(&q.template, &q.locale, &which) {
-        Ok(p) => match crate::cmd::preview::format(&p, PreviewFormat::Json) {
+        Ok(p) => match crate::preview::format(&p, PreviewFormat::Json) {
             Ok(body) => json(StatusCode::OK, body),
             Err(e) => plain(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
         },
@@ -895,11 +895,7 @@ pub fn serve_blocking(settings: Settings, addr: std::net::SocketAddr) -> anyhow:
             "the gallery listens beyond this machine: anyone who can reach it sees every template and sample"
         );
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = crate::runtime::build(crate::runtime::Threads::Pool(Some(2)))?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr)
             .await

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mailroom::config::{Auth0Settings, DirectorySettings, DirectorySource, Secret};
-use mailroom::directory::{Directory, LookupError, Unprepared, prepare};
-use mailroom::pipeline::{Prepared, RejectKind};
+use mailroom::directory::{Directory, LookupError};
+use mailroom::intake::{Unprepared, prepare};
+use mailroom::pipeline::Prepared;
 use mailroom::worker::{DeadKind, Outcome, Worker};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, header, method, path, query_param};
@@ -108,7 +109,7 @@ async fn unavailable(directory: &Directory, body: &[u8]) -> String {
 /// The rejection of an event whose user cannot be found; panics on any other result.
 async fn unroutable(directory: &Directory, body: &[u8]) -> mailroom::pipeline::Rejection {
     match prepare(shared_pipeline(), directory, body).await {
-        Err(Unprepared::Rejected(r)) if r.kind == RejectKind::Unroutable => r,
+        Err(Unprepared::Rejected(r)) if r.kind == DeadKind::Unroutable => r,
         other => panic!("expected unroutable, got {other:?}"),
     }
 }

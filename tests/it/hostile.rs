@@ -1,12 +1,12 @@
 //! Bad input: every kind of hostile or broken event, and what happens to it.
 
 use mailroom::config::Settings;
-use mailroom::pipeline::{Pipeline, RejectKind};
+use mailroom::pipeline::{DeadKind, Pipeline};
 use serde_json::{Value, json};
 
 use crate::helpers::{base_event, pipeline, prepare, prepared, scratch_copy, with};
 
-fn rejected(event: &Value) -> (RejectKind, String) {
+fn rejected(event: &Value) -> (DeadKind, String) {
     let r = prepare(&pipeline(), event).expect_err("expected a rejection");
     (r.kind, r.reason)
 }
@@ -174,7 +174,7 @@ fn dangerous_link_schemes_are_malformed() {
     ] {
         let e = with(base_event(), "data.url", json!(url));
         let (kind, reason) = rejected(&e);
-        assert_eq!(kind, RejectKind::Malformed, "{url}");
+        assert_eq!(kind, DeadKind::Malformed, "{url}");
         assert!(reason.starts_with("data.url: "), "{url}: {reason}");
     }
 }
@@ -183,7 +183,7 @@ fn dangerous_link_schemes_are_malformed() {
 fn an_unknown_type_is_unroutable() {
     let e = with(base_event(), "type", json!("user.password_changed"));
     let (kind, reason) = rejected(&e);
-    assert_eq!(kind, RejectKind::Unroutable);
+    assert_eq!(kind, DeadKind::Unroutable);
     assert!(
         reason.contains("no route for `user.password_changed`"),
         "{reason}"
@@ -196,14 +196,14 @@ fn a_missing_user_is_malformed() {
     assert_eq!(
         rejected(&e),
         (
-            RejectKind::Malformed,
+            DeadKind::Malformed,
             "user: missing: the event needs a `user` object or a `user_id`".to_owned()
         )
     );
     let e = with(base_event(), "user.email", Value::Null);
     assert_eq!(
         rejected(&e),
-        (RejectKind::Malformed, "user.email: missing".to_owned())
+        (DeadKind::Malformed, "user.email: missing".to_owned())
     );
 }
 
@@ -213,7 +213,7 @@ fn a_missing_link_for_the_link_template_is_malformed() {
     assert_eq!(
         rejected(&e),
         (
-            RejectKind::Malformed,
+            DeadKind::Malformed,
             "data.url: missing (template `verify_email` needs it)".to_owned()
         )
     );
@@ -231,7 +231,7 @@ fn invalid_utf8_and_non_json_bodies_are_malformed() {
         b"{\"id\":",
     ] {
         let r = p.prepare(body).expect_err("rejected");
-        assert_eq!(r.kind, RejectKind::Malformed, "{body:?}");
+        assert_eq!(r.kind, DeadKind::Malformed, "{body:?}");
         assert!(r.reason.starts_with("not a JSON event"), "{}", r.reason);
     }
 }
@@ -241,7 +241,7 @@ fn a_thin_event_without_a_directory_is_unroutable_with_a_reason() {
     let e = with(base_event(), "user", Value::Null);
     let e = with(e, "user_id", json!("auth0|abc"));
     let (kind, reason) = rejected(&e);
-    assert_eq!(kind, RejectKind::Unroutable);
+    assert_eq!(kind, DeadKind::Unroutable);
     assert!(reason.contains("user_id `auth0|abc`"), "{reason}");
 }
 
@@ -265,7 +265,7 @@ fn a_template_using_an_unknown_message_fails_to_render_instead_of_showing_the_id
     };
     let p = Pipeline::load_strict(settings).unwrap().0;
     let r = prepare(&p, &base_event()).expect_err("render error");
-    assert_eq!(r.kind, RejectKind::Render);
+    assert_eq!(r.kind, DeadKind::Render);
     assert!(r.reason.contains("verify-email-headline"), "{}", r.reason);
     assert!(
         r.reason
@@ -283,7 +283,7 @@ fn an_oversized_event_is_refused() {
         json!("x".repeat(70_000)),
     );
     let (kind, reason) = rejected(&e);
-    assert_eq!(kind, RejectKind::Malformed);
+    assert_eq!(kind, DeadKind::Malformed);
     assert!(reason.contains("over the 65536-byte limit"), "{reason}");
 }
 

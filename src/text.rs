@@ -1,0 +1,102 @@
+//! Text hygiene shared by every layer: one-line header values, clipped values for messages,
+//! HTML escaping. A leaf: it imports nothing of ours, so `event`, `brand`, `config`, `render`
+//! and `compose` can all use it without importing each other.
+
+use std::borrow::Cow;
+
+/// Longest header value kept (subjects, display names before their own cut); longer ones are
+/// cut, since mail clients show about 80 characters anyway.
+pub const MAX_HEADER_CHARS: usize = 250;
+
+/// A value for a header, or any field that must stay on one line: every control or
+/// line-separator character becomes a space, runs of spaces collapse, and the result is cut to
+/// [`MAX_HEADER_CHARS`]. This is what stops a name with CR/LF from ever starting a header.
+pub fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() || c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    if out.chars().count() > MAX_HEADER_CHARS {
+        out = out.chars().take(MAX_HEADER_CHARS - 1).collect();
+        out.push('…');
+    }
+    out
+}
+
+/// Cuts `s` to at most `max` characters for display, marking the cut, and escapes controls so
+/// an error message stays on one line.
+pub fn clip(s: &str, max: usize) -> String {
+    let mut out: String = s
+        .chars()
+        .take(max)
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    if s.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
+/// Escapes the five characters that matter in HTML text and quoted attribute values.
+pub fn escape_html(s: &str) -> Cow<'_, str> {
+    if !s.contains(['&', '<', '>', '"', '\'']) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_never_span_lines() {
+        assert_eq!(
+            one_line("  Hi\r\nBcc: x@evil.test\u{2028}ok\t "),
+            "Hi Bcc: x@evil.test ok"
+        );
+        let long = "é".repeat(1000);
+        assert_eq!(one_line(&long).chars().count(), MAX_HEADER_CHARS);
+    }
+
+    #[test]
+    fn clipped_values_stay_on_one_line_and_show_the_cut() {
+        assert_eq!(clip("a\nb", 80), "a\\nb");
+        assert_eq!(clip("abcdef", 3), "abc…");
+    }
+
+    #[test]
+    fn html_escaping_covers_text_and_attributes() {
+        assert_eq!(escape_html("plain"), Cow::Borrowed("plain"));
+        assert_eq!(
+            escape_html(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+}
