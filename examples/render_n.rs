@@ -29,6 +29,7 @@ fn main() {
         template: Some(&template),
         locale: Some(locale),
         per_email_css: std::env::var_os("PER_EMAIL_CSS").is_some(),
+        ..Overrides::default()
     };
     let mut total = 0;
     for _ in 0..n {

@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::render::RenderedEmail;
-use crate::text::one_line;
+use crate::text::{hex, one_line};
 
 /// Display names longer than this are cut: a `To` line is not the place for an essay.
 pub const MAX_DISPLAY_NAME_CHARS: usize = 78;
@@ -43,12 +43,13 @@ pub struct Addressing<'a> {
 }
 
 /// How the text and HTML bodies are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum BodyEncoding {
     /// UTF-8 as is (`8bit`), when every line fits SMTP's 998 bytes; otherwise what
     /// [`BodyEncoding::SevenBit`] picks. Only for servers that advertise 8BITMIME (RFC 6152),
     /// which lettre then announces with `BODY=8BITMIME`. Encoding quoted-printable was ~40 %
     /// of the CPU of composing an email; most of our text is not ASCII.
+    #[default]
     EightBit,
     /// 7-bit safe: `7bit` for ASCII, else quoted-printable or base64, whichever lettre finds
     /// shorter. For servers without 8BITMIME.
@@ -189,18 +190,6 @@ pub fn message_id_local(event_id: &str) -> String {
     } else {
         hex(&Sha256::digest(event_id.as_bytes()))
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    // A table, not `write!("{b:02x}")`: the formatting machinery cost 8,000 instructions a
-    // digest, twice per email.
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 0xf)] as char);
-    }
-    s
 }
 
 /// A display name on one line, cut to [`MAX_DISPLAY_NAME_CHARS`]; `None` when nothing is left.

@@ -7,6 +7,7 @@
 //! A panic anywhere in here (a bug, ours or a dependency's) is that event's `render`
 //! rejection, never the caller's crash.
 
+use crate::compose::BodyEncoding;
 use crate::directory::{Directory, LookupError, Unresolved};
 use crate::event::Event;
 use crate::pipeline::{DeadKind, Overrides, Pipeline, Prepared, Rejection};
@@ -26,15 +27,17 @@ pub enum Unprepared {
     },
 }
 
-/// Body → email: parse, resolve thin references, prepare.
+/// Body → email: parse, resolve thin references, prepare. `encoding` is what the transport
+/// takes (8bit unless an SMTP server lacks 8BITMIME; files and previews show 8bit).
 pub async fn prepare(
     pipeline: &Pipeline,
     directory: &Directory,
     body: &[u8],
+    encoding: BodyEncoding,
 ) -> Result<Prepared, Unprepared> {
     guarded(async {
         let event = pipeline.parse(body).map_err(Unprepared::Rejected)?;
-        prepare_parsed(pipeline, directory, event).await
+        prepare_parsed(pipeline, directory, event, encoding).await
     })
     .await
 }
@@ -43,6 +46,7 @@ async fn prepare_parsed(
     pipeline: &Pipeline,
     directory: &Directory,
     mut event: Event,
+    encoding: BodyEncoding,
 ) -> Result<Prepared, Unprepared> {
     let notes = if Directory::needs_lookup(&event) {
         directory.resolve(&mut event).await.map_err(|e| match e {
@@ -56,7 +60,13 @@ async fn prepare_parsed(
         Vec::new()
     };
     let mut prepared = pipeline
-        .prepare_event(&event, Overrides::default())
+        .prepare_event(
+            &event,
+            Overrides {
+                encoding,
+                ..Overrides::default()
+            },
+        )
         .map_err(Unprepared::Rejected)?;
     prepared.notes.extend(notes);
     Ok(prepared)

@@ -12,7 +12,9 @@
 //! - [`config`]: settings from defaults, the TOML file and `MAILROOM_*` variables.
 //! - [`diagnostic`]: problems found while loading, with file and line.
 //! - [`intake`]: bytes or an event in, an email or the reason out; every way in calls it.
+//! - [`input`]: bounded reading of event lines and files.
 //! - [`kind`]: the dead-letter kinds, listed once.
+//! - [`observe`]: what happened to each event, as typed values; the one place that logs them.
 //! - [`preview`]: how a prepared email is shown without sending it (`preview`, the gallery).
 //! - [`runtime`]: the one builder of the commands' tokio runtimes.
 //! - [`unwind`]: a panic while one event is handled stays that event's failure.
@@ -28,10 +30,12 @@ pub mod directory;
 pub mod event;
 pub mod gallery;
 pub mod i18n;
+pub mod input;
 pub mod intake;
 pub mod kind;
 pub mod locale;
 pub mod mailer;
+pub mod observe;
 pub mod outbox;
 pub mod pipeline;
 pub mod preinline;

@@ -7,7 +7,6 @@
 //! person can act on.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::brand::BrandCache;
 use crate::compose::{Addressing, BodyEncoding, Composed, compose};
@@ -68,8 +67,6 @@ pub struct Pipeline {
     fallback_brand_name: String,
     /// Brands resolved for recent clients (with this pipeline's defaults).
     brands: BrandCache,
-    /// Bodies go out 8bit unless the SMTP server lacks 8BITMIME (the worker says so).
-    eight_bit: AtomicBool,
 }
 
 /// Explicit choices that bypass routing or negotiation (for `preview TEMPLATE --locale`).
@@ -79,6 +76,10 @@ pub struct Overrides<'a> {
     pub locale: Option<usize>,
     /// Inline CSS per email even when the template was inlined at load (for the load check).
     pub per_email_css: bool,
+    /// How bodies are encoded: 8bit (the default, and what previews and the outbox show) or,
+    /// for an SMTP server without 8BITMIME, 7-bit. A transport's state, so an argument: the
+    /// core holds none.
+    pub encoding: BodyEncoding,
 }
 
 impl Pipeline {
@@ -137,7 +138,6 @@ impl Pipeline {
             negotiator,
             fallback_brand_name,
             brands: BrandCache::default(),
-            eight_bit: AtomicBool::new(true),
         };
         pipeline.check_preinlined(false, &mut diags);
         (Some(pipeline), diags)
@@ -181,7 +181,7 @@ impl Pipeline {
                     let overrides = Overrides {
                         template: Some(name),
                         locale: Some(locale),
-                        per_email_css: false,
+                        ..Overrides::default()
                     };
                     let per_email = Overrides {
                         per_email_css: true,
@@ -263,21 +263,6 @@ impl Pipeline {
                     "templates or catalogs could not be loaded".to_owned()
                 })))
             }
-        }
-    }
-
-    /// How bodies are encoded from now on: [`BodyEncoding::EightBit`] (the default, and what
-    /// `preview` shows) or, for an SMTP server without 8BITMIME, [`BodyEncoding::SevenBit`].
-    pub fn set_body_encoding(&self, encoding: BodyEncoding) {
-        self.eight_bit
-            .store(encoding == BodyEncoding::EightBit, Ordering::Relaxed);
-    }
-
-    pub fn body_encoding(&self) -> BodyEncoding {
-        if self.eight_bit.load(Ordering::Relaxed) {
-            BodyEncoding::EightBit
-        } else {
-            BodyEncoding::SevenBit
         }
     }
 
@@ -467,7 +452,7 @@ impl Pipeline {
                 to: &user.email,
                 to_name: user.display_name(),
             },
-            self.body_encoding(),
+            overrides.encoding,
         )
         .map_err(|e| Rejection::new(DeadKind::Render, e.to_string(), id))?;
         Ok(Prepared {

@@ -9,6 +9,7 @@ use std::io::Write;
 use anyhow::{anyhow, bail};
 
 use crate::cli::PreviewArgs;
+use crate::compose::BodyEncoding;
 use crate::config::Settings;
 use crate::directory::Directory;
 use crate::intake::Unprepared;
@@ -34,6 +35,7 @@ pub fn run(args: PreviewArgs, settings: Settings) -> anyhow::Result<i32> {
                     &pipeline,
                     &directory,
                     body.trim_ascii(),
+                    BodyEncoding::EightBit,
                 ))
                 .map_err(|e| match e {
                     Unprepared::Rejected(r) => anyhow!("the worker would reject this event ({r})"),

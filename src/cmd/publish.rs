@@ -9,9 +9,9 @@
 use std::io::Write as _;
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::amqp::BasicProperties;
 use anyhow::Context as _;
 use futures_util::StreamExt;
-use lapin::BasicProperties;
 
 use crate::amqp::{Broker, Topology};
 use crate::cli::PublishArgs;

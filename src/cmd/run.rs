@@ -15,15 +15,16 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::RunArgs;
+use crate::compose::BodyEncoding;
 use crate::config::Settings;
 use crate::directory::Directory;
 use crate::intake::Unprepared;
 use crate::mailer::Mailer;
+use crate::observe::{Observed, emit};
 use crate::outbox::{Outbox, REJECTED_FILE};
 use crate::pipeline::{DeadKind, Pipeline};
 use crate::store::Store;
@@ -111,26 +112,26 @@ pub fn process(
         if body.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let prepared = runtime.block_on(crate::intake::prepare(pipeline, directory, body));
+        // Files show what a server with 8BITMIME (nearly all) receives.
+        let encoding = BodyEncoding::EightBit;
+        let prepared =
+            runtime.block_on(crate::intake::prepare(pipeline, directory, body, encoding));
         match prepared {
             Ok(prepared) => {
                 let path = outbox
                     .deliver(&prepared)
                     .with_context(|| format!("line {number}: cannot write to the outbox"))?;
                 summary.written += 1;
-                for note in &prepared.notes {
-                    tracing::warn!(line = number, event_id = %prepared.event_id, "{note}");
-                }
-                tracing::info!(
-                    line = number,
-                    event_id = %prepared.event_id,
-                    event_type = %prepared.event_type,
-                    template = %prepared.template,
-                    locale = %prepared.rendered.locale,
-                    lang_source = %prepared.lang_source,
-                    file = %path.display(),
-                    "written"
-                );
+                emit(Observed::Notes {
+                    event_id: &prepared.event_id,
+                    line: Some(number),
+                    notes: &prepared.notes,
+                });
+                emit(Observed::Written {
+                    line: number,
+                    prepared: &prepared,
+                    file: &path,
+                });
             }
             Err(Unprepared::Lookup { error: e, .. }) => {
                 anyhow::bail!(
@@ -139,13 +140,10 @@ pub fn process(
             }
             Err(Unprepared::Rejected(rejection)) => {
                 *summary.rejected.entry(rejection.kind).or_default() += 1;
-                tracing::warn!(
-                    line = number,
-                    kind = %rejection.kind,
-                    event_id = rejection.event_id.as_deref().unwrap_or("-"),
-                    "rejected: {}",
-                    rejection.reason
-                );
+                emit(Observed::RejectedLine {
+                    line: number,
+                    rejection: &rejection,
+                });
                 outbox
                     .reject(number, body, &rejection)
                     .with_context(|| format!("line {number}: cannot append to {REJECTED_FILE}"))?;
@@ -177,9 +175,7 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
         w.smtp_timeout,
         usize::from(w.concurrency),
     )?;
-    // A claim must outlive any send that could still succeed.
-    let lease = w.smtp_timeout * 2 + Duration::from_secs(60);
-    let store = Store::open(&w.state_dir, lease)?;
+    let store = Store::for_worker(&w.state_dir, w.smtp_timeout)?;
     let runtime = crate::runtime::build(crate::runtime::Threads::Pool(None))?;
     runtime.block_on(async move {
         // Wrong API credentials would fail every thin event; better to refuse to start.

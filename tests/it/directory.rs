@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use mailroom::config::{Auth0Settings, DirectorySettings, DirectorySource, Secret};
 use mailroom::directory::{Directory, LookupError};
-use mailroom::intake::{Unprepared, prepare};
+use mailroom::intake::Unprepared;
 use mailroom::pipeline::Prepared;
 use mailroom::worker::{DeadKind, Outcome, Worker};
 use serde_json::{Value, json};
@@ -15,6 +15,21 @@ use wiremock::matchers::{body_partial_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::helpers::shared_pipeline;
+
+/// The intake as the embedded mode and `preview` call it (8bit bodies).
+async fn prepare(
+    pipeline: &mailroom::pipeline::Pipeline,
+    directory: &Directory,
+    body: &[u8],
+) -> Result<Prepared, Unprepared> {
+    mailroom::intake::prepare(
+        pipeline,
+        directory,
+        body,
+        mailroom::compose::BodyEncoding::EightBit,
+    )
+    .await
+}
 
 fn thin_event(id: &str, user_id: &str, client_id: &str) -> Vec<u8> {
     json!({

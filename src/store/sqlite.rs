@@ -1,51 +1,16 @@
-//! The record of sent event ids, so a redelivered or republished event is not sent twice.
-//!
-//! Claim → send → mark: an id is claimed (`sending`, with a lease) before the SMTP
-//! conversation, marked `sent` after the server accepted, and released when the send failed.
-//! A claim held by another delivery of the same id (a duplicate publish, another worker) is
-//! `Busy` until its lease runs out; a crash between the server's `250` and the mark leaves a
-//! lease that expires, after which one duplicate is possible: the `Message-ID` is stable, so it
-//! is recognisable downstream.
-//!
-//! SQLite (WAL) under `MAILROOM_STATE_DIR`, written by one thread with group commit: durable
-//! across restarts and shared by the workers of one host. Workers on several hosts need a shared store (not built yet). This module knows
-//! nothing about AMQP or SMTP.
+//! The SQLite backend of the sent-id record: one file (WAL) under `MAILROOM_STATE_DIR`,
+//! written by one thread with group commit; durable across restarts and shared by the
+//! workers of one host.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::{Claim, RETENTION, StoreError};
+
 /// File name of the store inside the state folder.
 pub const STORE_FILE: &str = "sent.sqlite3";
-/// Sent ids are kept this long, which bounds how late a duplicate is still recognised.
-pub const RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Claim {
-    /// This delivery may send.
-    Claimed,
-    /// The id was sent already: acknowledge without sending.
-    AlreadySent,
-    /// Another delivery of the same id is sending right now.
-    Busy,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("state store {path}: {source}")]
-    Sqlite {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
-    #[error("state store {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("state store {path}: {message}")]
-    Failed { path: PathBuf, message: String },
-}
 
 /// What a request asks of the writer thread.
 #[derive(Debug, Clone, Copy)]
@@ -84,21 +49,23 @@ const MAX_BATCH: usize = 256;
 /// commit, more are likely within it too. A request after a quiet spell is committed at once.
 const LINGER: Duration = Duration::from_micros(300);
 
-/// The store; cheap to clone, safe to share between tasks.
+/// The SQLite record; cheap to clone, safe to share between tasks.
 ///
 /// One thread owns the SQLite connection and commits the requests that arrived together in
 /// one transaction (group commit): a commit is the expensive part of a write, and under load
 /// hundreds of claims and marks share one. Each request still gets its own answer, after its
 /// transaction committed.
 #[derive(Clone)]
-pub struct Store {
+pub struct SqliteStore {
     ops: std::sync::mpsc::Sender<Op>,
     path: PathBuf,
 }
 
-impl std::fmt::Debug for Store {
+impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish()
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish()
     }
 }
 
@@ -108,10 +75,10 @@ fn now_secs() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-impl Store {
+impl SqliteStore {
     /// Opens (creating) the store in `dir`. `lease` is how long a claim holds before another
     /// delivery may take over: longer than one whole send can take.
-    pub fn open(dir: &Path, lease: Duration) -> Result<Store, StoreError> {
+    pub fn open(dir: &Path, lease: Duration) -> Result<SqliteStore, StoreError> {
         std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
             path: dir.to_path_buf(),
             source,
@@ -170,7 +137,7 @@ impl Store {
                 drop(alive);
             })
             .map_err(spawn_failed)?;
-        Ok(Store { ops, path })
+        Ok(SqliteStore { ops, path })
     }
 
     async fn ask(&self, kind: Kind, id: &str) -> Result<Answer, StoreError> {
@@ -247,7 +214,7 @@ fn checkpoints(conn: Connection, writer_gone: std::sync::mpsc::Receiver<()>) {
 }
 
 /// The writer thread: takes what is queued, runs it in one transaction, answers each request.
-/// Ends when every `Store` handle is gone.
+/// Ends when every `SqliteStore` handle is gone.
 fn writer(mut conn: Connection, rx: std::sync::mpsc::Receiver<Op>, path: PathBuf, lease: i64) {
     let mut idle_since = std::time::Instant::now();
     while let Ok(first) = rx.recv() {
@@ -342,6 +309,7 @@ fn run_batch(conn: &mut Connection, batch: &[Op], lease: i64) -> rusqlite::Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
 
     #[tokio::test]
     async fn the_log_reaches_the_database_file_without_the_writer_checkpointing() {

@@ -6,14 +6,12 @@
 //! confirms, and acknowledgements. It decides nothing: the worker says what to do with a
 //! delivery and this module does it.
 //!
-//! Acks are batched ([`Acks`]): a settled delivery is marked done, and every few milliseconds
-//! (or as soon as [`ACK_BATCH`] are ready) one `basic.ack` with `multiple` covers the run of
-//! done deliveries at the front. A delivery still in flight would hold back everything behind
-//! it, so deliveries that are done but blocked for a whole tick are acked one by one. Either
-//! way nothing is acked before the worker settled it.
+//! Acks are batched ([`Acks`], in `acks.rs`): a settled delivery is marked done, and every few
+//! milliseconds (or as soon as [`ACK_BATCH`] are ready) one `basic.ack` with `multiple` covers
+//! the run of done deliveries at the front. Which acks are due is decided by the pure
+//! [`AckWindow`] (`window.rs`), tested without a broker; nothing is acked before the worker
+//! settled it.
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use lapin::options::{
@@ -21,7 +19,7 @@ use lapin::options::{
     BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions, QueueDeclareOptions,
 };
 use lapin::types::{AMQPValue, FieldTable, LongString};
-use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, Consumer};
+use lapin::{Channel, Connection, ConnectionProperties, Consumer};
 
 use crate::config::{QueueType, SecretUrl};
 
@@ -33,7 +31,14 @@ pub const ERROR_HEADER: &str = "x-mailroom-error";
 /// `retries_exhausted`).
 pub const ERROR_KIND_HEADER: &str = "x-mailroom-error-kind";
 
+pub use lapin::BasicProperties;
 pub use lapin::Error as AmqpError;
+
+mod acks;
+mod window;
+
+pub use acks::{ACK_TICK, Acks};
+pub use window::{ACK_BATCH, AckWindow, Due};
 
 /// Queue names and arguments, derived from the settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,156 +257,6 @@ impl Broker {
         let _ = self.publish.close(200, "shutdown".into()).await;
         let _ = self.consume_conn.close(200, "shutdown".into()).await;
         let _ = self.publish_conn.close(200, "shutdown".into()).await;
-    }
-}
-
-/// Done deliveries at the front that trigger an immediate `multiple` ack.
-pub const ACK_BATCH: usize = 32;
-/// Longest a settled delivery waits for its ack when fewer than [`ACK_BATCH`] are ready.
-pub const ACK_TICK: Duration = Duration::from_millis(5);
-
-/// A delivery between its arrival and its ack.
-enum Slot {
-    InFlight,
-    /// Settled; `blocked` is set when a flush found it behind an in-flight delivery.
-    Done {
-        acker: lapin::Acker,
-        blocked: bool,
-    },
-}
-
-/// The acknowledgements of one consume channel (one broker session), sent in batches.
-/// Cheap to clone; [`Acks::run`] is the task that sends them.
-#[derive(Clone)]
-pub struct Acks {
-    /// Every delivery of the session not acked yet, by delivery tag (in arrival order).
-    slots: Arc<Mutex<BTreeMap<u64, Slot>>>,
-    /// Woken when a full batch is ready, so busy workers do not wait for the tick.
-    ready: Arc<tokio::sync::Notify>,
-}
-
-impl Default for Acks {
-    fn default() -> Self {
-        Acks::new()
-    }
-}
-
-impl Acks {
-    pub fn new() -> Acks {
-        Acks {
-            slots: Arc::new(Mutex::new(BTreeMap::new())),
-            ready: Arc::new(tokio::sync::Notify::new()),
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, Slot>> {
-        self.slots.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Registers a delivery as it arrives (before it is handled), so a later `multiple` ack
-    /// can never cover it while it is in flight.
-    pub fn track(&self, delivery: lapin::message::Delivery) -> Incoming {
-        self.lock().insert(delivery.delivery_tag, Slot::InFlight);
-        Incoming {
-            delivery,
-            acks: Some(self.clone()),
-        }
-    }
-
-    fn done(&self, tag: u64, acker: lapin::Acker) {
-        let mut slots = self.lock();
-        slots.insert(
-            tag,
-            Slot::Done {
-                acker,
-                blocked: false,
-            },
-        );
-        let front = slots
-            .values()
-            .take_while(|s| matches!(s, Slot::Done { .. }))
-            .take(ACK_BATCH)
-            .count();
-        if front >= ACK_BATCH {
-            self.ready.notify_one();
-        }
-    }
-
-    fn forget(&self, tag: u64) {
-        self.lock().remove(&tag);
-    }
-
-    /// Sends the acks that are due; returns how many deliveries they covered.
-    pub async fn flush(&self) -> usize {
-        let (front, singles) = {
-            let mut slots = self.lock();
-            let mut front: Option<(lapin::Acker, usize)> = None;
-            while let Some(entry) = slots.first_entry() {
-                if !matches!(entry.get(), Slot::Done { .. }) {
-                    break;
-                }
-                if let Slot::Done { acker, .. } = entry.remove() {
-                    let n = front.as_ref().map_or(0, |f| f.1);
-                    front = Some((acker, n + 1));
-                }
-            }
-            let mut singles = Vec::new();
-            let blocked: Vec<u64> = slots
-                .iter_mut()
-                .filter_map(|(tag, slot)| match slot {
-                    Slot::Done { blocked: true, .. } => Some(*tag),
-                    Slot::Done { blocked, .. } => {
-                        *blocked = true;
-                        None
-                    }
-                    Slot::InFlight => None,
-                })
-                .collect();
-            for tag in blocked {
-                if let Some(Slot::Done { acker, .. }) = slots.remove(&tag) {
-                    singles.push(acker);
-                }
-            }
-            (front, singles)
-        };
-        let mut covered = 0;
-        let mut failed = 0;
-        if let Some((acker, n)) = front {
-            covered += n;
-            let multiple = BasicAckOptions { multiple: n > 1 };
-            if !matches!(acker.ack(multiple).await, Ok(true)) {
-                failed += n;
-            }
-        }
-        for acker in singles {
-            covered += 1;
-            if !matches!(acker.ack(BasicAckOptions::default()).await, Ok(true)) {
-                failed += 1;
-            }
-        }
-        if failed > 0 {
-            tracing::warn!(
-                deliveries = failed,
-                "acks did not happen (the channel is gone); the broker will redeliver and the sent-id record skips the duplicates"
-            );
-        }
-        covered
-    }
-
-    /// Sends acks every [`ACK_TICK`] (sooner when a batch is full) until `stop`, then a last
-    /// time, so everything settled before a shutdown is acked before the channel closes.
-    pub async fn run(self, stop: tokio_util::sync::CancellationToken) {
-        loop {
-            tokio::select! {
-                _ = stop.cancelled() => break,
-                _ = self.ready.notified() => {}
-                _ = tokio::time::sleep(ACK_TICK) => {}
-            }
-            self.flush().await;
-        }
-        // Twice: the second pass sends what the first found blocked behind in-flight ones.
-        self.flush().await;
-        self.flush().await;
     }
 }
 

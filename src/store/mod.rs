@@ -1,0 +1,104 @@
+//! The record of sent event ids, so a redelivered or republished event is not sent twice.
+//!
+//! Claim → send → mark: an id is claimed (`sending`, with a lease) before the SMTP
+//! conversation, marked `sent` after the server accepted, and released when the send failed.
+//! A claim held by another delivery of the same id (a duplicate publish, another worker) is
+//! `Busy` until its lease runs out; a crash between the server's `250` and the mark leaves a
+//! lease that expires, after which one duplicate is possible: the `Message-ID` is stable, so it
+//! is recognisable downstream.
+//!
+//! [`Store`] is an enum over backends with `match` dispatch (one folder per backend), so a
+//! PostgreSQL backend, and cooldown or suppression tables, are added beside SQLite without
+//! touching the worker. The lease policy lives here ([`lease_for`]), not with the callers.
+//! This module knows nothing about AMQP or SMTP.
+
+mod sqlite;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use sqlite::{STORE_FILE, SqliteStore};
+
+/// Sent ids are kept this long, which bounds how late a duplicate is still recognised.
+pub const RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// This delivery may send.
+    Claimed,
+    /// The id was sent already: acknowledge without sending.
+    AlreadySent,
+    /// Another delivery of the same id is sending right now.
+    Busy,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("state store {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("state store {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("state store {path}: {message}")]
+    Failed { path: PathBuf, message: String },
+}
+
+/// How long a claim holds before another delivery may take over: longer than any send that
+/// could still succeed (`smtp_timeout` bounds one whole send), with room for a slow store.
+pub fn lease_for(smtp_timeout: Duration) -> Duration {
+    smtp_timeout * 2 + Duration::from_secs(60)
+}
+
+/// The sent-id record, whichever backend holds it. Cheap to clone, safe to share.
+#[derive(Debug, Clone)]
+pub enum Store {
+    /// One host: a file under the state folder.
+    Sqlite(SqliteStore),
+}
+
+impl Store {
+    /// Opens (creating) the SQLite record in `dir`, whose claims hold for `lease`.
+    pub fn open(dir: &Path, lease: Duration) -> Result<Store, StoreError> {
+        SqliteStore::open(dir, lease).map(Store::Sqlite)
+    }
+
+    /// The record the worker uses: in `state_dir`, with the lease [`lease_for`] its SMTP
+    /// timeout.
+    pub fn for_worker(state_dir: &Path, smtp_timeout: Duration) -> Result<Store, StoreError> {
+        Store::open(state_dir, lease_for(smtp_timeout))
+    }
+
+    /// Claims `id` for sending.
+    pub async fn claim(&self, id: &str) -> Result<Claim, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.claim(id).await,
+        }
+    }
+
+    /// Records that the server accepted the email for `id`.
+    pub async fn mark_sent(&self, id: &str) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.mark_sent(id).await,
+        }
+    }
+
+    /// Gives up a claim after a failed send, so a retry (or a replay from the dead-letter
+    /// queue) may send.
+    pub async fn release(&self, id: &str) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.release(id).await,
+        }
+    }
+
+    /// Whether `id` is recorded as sent (for tests and tools).
+    pub async fn is_sent(&self, id: &str) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.is_sent(id).await,
+        }
+    }
+}

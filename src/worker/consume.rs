@@ -1,0 +1,244 @@
+//! The consume loop: the RabbitMQ adapter around the handler. One broker session at a time,
+//! reconnecting with backoff; each delivery is handled in its own task (their number bounded
+//! by the prefetch), settled as [`decide`] says, and reported through `observe`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::amqp::{Acks, AmqpError, Broker, Incoming};
+use crate::observe::{Fate, Meta, Observed, emit};
+
+use super::{Action, DeadKind, Outcome, Worker, decide};
+
+/// How long connecting, declaring and starting to consume may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why a broker session ended (other than shutdown).
+#[derive(Debug, thiserror::Error)]
+enum SessionError {
+    #[error("{0}")]
+    Amqp(#[from] AmqpError),
+    #[error("the broker did not complete the connection within 30 s")]
+    ConnectTimeout,
+    #[error("a republish failed, so the publishing connection is rebuilt")]
+    PublishFailed,
+    #[error("the broker ended the consumer")]
+    ConsumerEnded,
+}
+
+impl Worker {
+    /// Handles one delivery and settles it on the broker.
+    async fn process(&self, broker: &Broker, incoming: Incoming, lost: &CancellationToken) {
+        let started = Instant::now();
+        let before = incoming.attempts();
+        // `handle` catches panics in preparing and sending; this catches the rest (a thin
+        // event's directory lookup, the store), so no delivery is left unsettled.
+        let (outcome, meta) = crate::unwind::catch_async(self.handle(incoming.body()))
+            .await
+            .unwrap_or_else(|panicked| {
+                let outcome = Outcome::DeadLetter {
+                    kind: DeadKind::Render,
+                    reason: format!("internal error while handling the event ({panicked})"),
+                };
+                (outcome, Meta::default())
+            });
+        let action = decide(&outcome, before, &self.topology);
+        let settled = self.settle(broker, &incoming, &action, lost).await;
+        emit(Observed::Delivery {
+            meta: &meta,
+            fate: fate(&outcome, &action),
+            attempt: before + 1,
+            took: started.elapsed(),
+            acked: settled,
+        });
+    }
+
+    /// Carries out `action`: republish (confirmed) first, ack after, so a crash in between
+    /// duplicates a message rather than losing it. Returns whether the ack happened. A failed
+    /// republish ends the broker session (`lost`): the publishing side is broken, and a fresh
+    /// session (reconnect, redeclare) is the cure, not a retry of the same publish.
+    async fn settle(
+        &self,
+        broker: &Broker,
+        incoming: &Incoming,
+        action: &Action,
+        lost: &CancellationToken,
+    ) -> bool {
+        match action {
+            Action::Ack => {}
+            Action::RequeueLater => {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let _ = incoming.requeue().await;
+                return false;
+            }
+            Action::Republish {
+                queue,
+                attempts,
+                kind,
+                reason,
+            } => {
+                let props = incoming.properties_with(
+                    *attempts,
+                    kind.map(DeadKind::as_str),
+                    reason.as_deref(),
+                );
+                if let Err(e) = broker.publish(queue, incoming.body(), props).await {
+                    tracing::error!(
+                        "could not republish to `{queue}`: {e}; reconnecting (the delivery returns to the queue)"
+                    );
+                    lost.cancel();
+                    let _ = incoming.requeue().await;
+                    return false;
+                }
+            }
+        }
+        match incoming.ack().await {
+            Ok(true) => true,
+            Ok(false) => {
+                tracing::warn!(
+                    "the ack did not happen (channel recovered); the broker will redeliver and the duplicate will be skipped"
+                );
+                false
+            }
+            Err(e) => {
+                tracing::warn!(
+                    "the ack failed ({e}); the broker will redeliver and the duplicate will be skipped"
+                );
+                false
+            }
+        }
+    }
+
+    /// Consumes until `shutdown` is cancelled, reconnecting with backoff whenever the broker
+    /// connection is lost. Returns after in-flight deliveries finished (bounded wait).
+    pub async fn run(self: Arc<Self>, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let mut delay = Duration::from_millis(200);
+        loop {
+            if shutdown.is_cancelled() {
+                break;
+            }
+            match self.session(&shutdown, &mut delay).await {
+                Ok(()) => break,
+                Err(e) => {
+                    tracing::warn!(
+                        "broker session ended: {e}; reconnecting in {}",
+                        humantime::format_duration(delay)
+                    );
+                    tokio::select! {
+                        _ = shutdown.cancelled() => break,
+                        _ = tokio::time::sleep(delay) => {}
+                    }
+                    delay = (delay * 2).min(Duration::from_secs(30));
+                }
+            }
+        }
+        self.handler.mailer.shutdown().await;
+        Ok(())
+    }
+
+    /// One connection's lifetime. `Ok` means a clean shutdown; `Err`, a lost connection.
+    async fn session(
+        self: &Arc<Self>,
+        shutdown: &CancellationToken,
+        delay: &mut Duration,
+    ) -> Result<(), SessionError> {
+        let tag = format!("{}-{}", self.name, std::process::id());
+        // A broker that accepts TCP and never speaks must neither hang start-up nor SIGTERM.
+        let connect = async {
+            let broker =
+                Broker::connect(&self.settings.amqp_url, &self.topology, &self.name).await?;
+            let consumer = broker.consume(self.settings.concurrency, &tag).await?;
+            Ok::<_, AmqpError>((broker, consumer))
+        };
+        let (broker, mut consumer) = tokio::select! {
+            _ = shutdown.cancelled() => return Ok(()),
+            r = tokio::time::timeout(CONNECT_TIMEOUT, connect) => match r {
+                Ok(r) => r?,
+                Err(_) => return Err(SessionError::ConnectTimeout),
+            },
+        };
+        let broker = Arc::new(broker);
+        // Cancelled by a delivery whose republish failed: the session must be rebuilt.
+        let lost = CancellationToken::new();
+        tracing::info!(
+            queue = %self.topology.queue,
+            broker = %self.settings.amqp_url.redacted(),
+            prefetch = self.settings.concurrency,
+            since_start_ms = self.started.elapsed().as_millis() as u64,
+            "consuming"
+        );
+        *delay = Duration::from_millis(200);
+        // Tasks of this session: each holds one delivery until it is settled. Their number is
+        // bounded by the prefetch, so no semaphore is needed here.
+        let tracker = TaskTracker::new();
+        let acks = Acks::new();
+        // Stopped after the in-flight deliveries are settled, so their acks still go out.
+        let acks_stop = CancellationToken::new();
+        let acks_task = tokio::spawn(acks.clone().run(acks_stop.clone()));
+        let result = loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => {
+                    if let Err(e) = broker.cancel(&tag).await {
+                        tracing::warn!("could not cancel the consumer: {e}");
+                    }
+                    break Ok(());
+                }
+                _ = lost.cancelled() => break Err(SessionError::PublishFailed),
+                next = consumer.next() => match next {
+                    Some(Ok(delivery)) => {
+                        let worker = self.clone();
+                        let broker = broker.clone();
+                        let lost = lost.clone();
+                        let incoming = acks.track(delivery);
+                        tracker.spawn(async move {
+                            worker.process(&broker, incoming, &lost).await;
+                        });
+                    }
+                    Some(Err(e)) => break Err(e.into()),
+                    None => break Err(SessionError::ConsumerEnded),
+                }
+            }
+        };
+        tracker.close();
+        if tokio::time::timeout(self.settings.shutdown_timeout, tracker.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "in-flight emails did not finish within {}; their deliveries return to the queue",
+                humantime::format_duration(self.settings.shutdown_timeout)
+            );
+        }
+        acks_stop.cancel();
+        let _ = acks_task.await;
+        broker.close().await;
+        result
+    }
+}
+
+/// How the log names what became of a delivery.
+fn fate<'a>(outcome: &Outcome, action: &'a Action) -> Fate<'a> {
+    match (outcome, action) {
+        (Outcome::Sent, _) => Fate::Sent,
+        (Outcome::Duplicate, _) => Fate::Duplicate,
+        (
+            _,
+            Action::Republish {
+                queue,
+                kind,
+                reason,
+                ..
+            },
+        ) => Fate::Republished {
+            to: queue,
+            kind: *kind,
+            reason: reason.as_deref().unwrap_or("republished"),
+        },
+        (_, Action::RequeueLater) => Fate::Requeued,
+        (_, Action::Ack) => Fate::Settled,
+    }
+}
