@@ -174,8 +174,10 @@ impl From<lettre::Message> for Composed {
     }
 }
 
-/// The local part of `Message-ID`: the event id when it is made of letters, digits and `-._`
-/// (and is a valid dot-atom), else its SHA-256 in hex.
+/// The local part of `Message-ID` (and the outbox's file name): the event id when it is made
+/// of letters, digits and `-._` (and is a valid dot-atom), else `sha256=` and its SHA-256 in
+/// hex. The `=` can never occur in a plain id, so a hashed id never equals another event's
+/// plain one (a 64-digit hex id is a plain id).
 pub fn message_id_local(event_id: &str) -> String {
     let plain = !event_id.is_empty()
         && event_id.len() <= 128
@@ -188,7 +190,7 @@ pub fn message_id_local(event_id: &str) -> String {
     if plain {
         event_id.to_owned()
     } else {
-        hex(&Sha256::digest(event_id.as_bytes()))
+        format!("sha256={}", hex(&Sha256::digest(event_id.as_bytes())))
     }
 }
 
@@ -475,9 +477,13 @@ mod tests {
         assert_eq!(message_id_local("evt_01JD3K6R4M"), "evt_01JD3K6R4M");
         assert_eq!(message_id_local("a.b-c_d"), "a.b-c_d");
         let hashed = message_id_local("evt 1/<x>");
-        assert_eq!(hashed.len(), 64);
-        assert!(hashed.bytes().all(|b| b.is_ascii_hexdigit()));
-        assert_eq!(message_id_local("..").len(), 64);
+        let digest = hashed.strip_prefix("sha256=").unwrap();
+        assert_eq!(digest.len(), 64);
+        assert!(digest.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert!(message_id_local("..").starts_with("sha256="));
+        // A plain id that looks like a digest stays itself and never meets a hashed one.
+        assert_eq!(message_id_local(digest), digest);
+        assert_ne!(message_id_local(digest), hashed);
     }
 
     #[test]

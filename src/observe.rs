@@ -91,6 +91,12 @@ pub enum Observed<'a> {
         prepared: &'a Prepared,
         file: &'a Path,
     },
+    /// The embedded mode skipped a line whose event id an earlier line wrote.
+    DuplicateLine {
+        line: usize,
+        first: usize,
+        event_id: &'a str,
+    },
     /// The embedded mode refused a line (appended to `rejected.jsonl`).
     RejectedLine {
         line: usize,
@@ -136,6 +142,15 @@ pub fn emit(event: Observed<'_>) {
             lang_source = %prepared.lang_source,
             file = %file.display(),
             "written"
+        ),
+        Observed::DuplicateLine {
+            line,
+            first,
+            event_id,
+        } => tracing::warn!(
+            line,
+            event_id = %event_id,
+            "already written by line {first}; skipped"
         ),
         Observed::RejectedLine { line, rejection } => tracing::warn!(
             line,

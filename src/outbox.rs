@@ -25,6 +25,19 @@ pub struct Outbox {
     rejected: Option<File>,
 }
 
+/// What `rejected.jsonl` keeps of a refused line.
+#[derive(Debug, Clone, Copy)]
+pub enum Raw<'a> {
+    /// The line itself, byte for byte.
+    Whole(&'a [u8]),
+    /// A line over the event limit: its first bytes, its size and its SHA-256 (hex).
+    Prefix {
+        prefix: &'a [u8],
+        size: u64,
+        sha256: &'a str,
+    },
+}
+
 /// One line of `rejected.jsonl`.
 #[derive(Debug, Serialize)]
 struct RejectedLine<'a> {
@@ -40,6 +53,32 @@ struct RejectedLine<'a> {
     /// The original line in base64, when it is not UTF-8.
     #[serde(skip_serializing_if = "Option::is_none")]
     raw_base64: Option<String>,
+    /// The first bytes of an over-long line (as text when they are UTF-8, else base64).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    raw_prefix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    raw_prefix_base64: Option<String>,
+    /// An over-long line's size in bytes and SHA-256.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sha256: Option<&'a str>,
+}
+
+/// `bytes` as text when they are UTF-8, else as base64.
+fn text_or_base64(bytes: &[u8]) -> (Option<String>, Option<String>) {
+    match std::str::from_utf8(bytes) {
+        Ok(t) => (Some(t.to_owned()), None),
+        // A prefix may cut a character in two: keep the whole characters before the cut.
+        Err(e) if e.error_len().is_none() => {
+            let valid = &bytes[..e.valid_up_to()];
+            (std::str::from_utf8(valid).ok().map(str::to_owned), None)
+        }
+        Err(_) => (
+            None,
+            Some(base64::engine::general_purpose::STANDARD.encode(bytes)),
+        ),
+    }
 }
 
 impl Outbox {
@@ -70,7 +109,7 @@ impl Outbox {
     }
 
     /// Appends a rejected line with its reason.
-    pub fn reject(&mut self, line: usize, raw: &[u8], rejection: &Rejection) -> io::Result<()> {
+    pub fn reject(&mut self, line: usize, raw: Raw<'_>, rejection: &Rejection) -> io::Result<()> {
         let file = match &mut self.rejected {
             Some(f) => f,
             None => self.rejected.insert(
@@ -80,17 +119,37 @@ impl Outbox {
                     .open(self.dir.join(REJECTED_FILE))?,
             ),
         };
-        let text = std::str::from_utf8(raw).ok();
-        let record = RejectedLine {
+        let mut record = RejectedLine {
             line,
             kind: rejection.kind.as_str(),
             error: &rejection.reason,
             event_id: rejection.event_id.as_deref(),
-            raw: text,
-            raw_base64: text
-                .is_none()
-                .then(|| base64::engine::general_purpose::STANDARD.encode(raw)),
+            raw: None,
+            raw_base64: None,
+            raw_prefix: None,
+            raw_prefix_base64: None,
+            size: None,
+            sha256: None,
         };
+        let whole;
+        match raw {
+            Raw::Whole(bytes) => {
+                whole = std::str::from_utf8(bytes).ok();
+                record.raw = whole;
+                record.raw_base64 = whole
+                    .is_none()
+                    .then(|| base64::engine::general_purpose::STANDARD.encode(bytes));
+            }
+            Raw::Prefix {
+                prefix,
+                size,
+                sha256,
+            } => {
+                (record.raw_prefix, record.raw_prefix_base64) = text_or_base64(prefix);
+                record.size = Some(size);
+                record.sha256 = Some(sha256);
+            }
+        }
         let mut json = serde_json::to_vec(&record).map_err(io::Error::other)?;
         json.push(b'\n');
         // One write per record, so concurrent readers never see half a line.

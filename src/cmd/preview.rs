@@ -28,7 +28,7 @@ pub fn run(args: PreviewArgs, settings: Settings) -> anyhow::Result<i32> {
     super::log_warnings(&warnings);
     let prepared = match (&args.event, &args.template) {
         (Some(path), _) => {
-            let body = super::read_input(path)?;
+            let body = crate::input::read_event_file(path)?;
             let runtime = crate::runtime::build(crate::runtime::Threads::One)?;
             runtime
                 .block_on(crate::intake::prepare(

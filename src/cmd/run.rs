@@ -8,7 +8,7 @@
 //! events are resolved through the configured directory in both modes; in the embedded mode a
 //! directory that cannot answer stops the run at that line (there is no retry queue to wait in).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
@@ -19,14 +19,18 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::RunArgs;
-use crate::compose::BodyEncoding;
+use sha2::{Digest, Sha256};
+
+use crate::compose::{BodyEncoding, message_id_local};
 use crate::config::Settings;
 use crate::directory::Directory;
+use crate::event::{EventError, MAX_EVENT_BYTES};
+use crate::input::Line;
 use crate::intake::Unprepared;
 use crate::mailer::Mailer;
 use crate::observe::{Observed, emit};
-use crate::outbox::{Outbox, REJECTED_FILE};
-use crate::pipeline::{DeadKind, Pipeline};
+use crate::outbox::{Outbox, REJECTED_FILE, Raw};
+use crate::pipeline::{DeadKind, Pipeline, Prepared, Rejection};
 use crate::store::Store;
 use crate::worker::Worker;
 
@@ -34,7 +38,10 @@ use crate::worker::Worker;
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub lines: usize,
+    /// Emails written: one file each.
     pub written: usize,
+    /// Lines whose event id was written by an earlier line (the first one wins).
+    pub duplicates: usize,
     /// Rejected lines by kind (the pipeline's kinds: there is no SMTP server here).
     pub rejected: BTreeMap<DeadKind, usize>,
 }
@@ -77,17 +84,25 @@ pub fn run(args: RunArgs, settings: Settings) -> anyhow::Result<i32> {
     } else {
         String::new()
     };
+    let duplicates = if summary.duplicates > 0 {
+        format!(
+            ", {} duplicate id(s) skipped (the first line wins)",
+            summary.duplicates
+        )
+    } else {
+        String::new()
+    };
     eprintln!(
-        "{} events: {} written to {}{rejected}",
-        summary.written + summary.rejected(),
+        "{} events: {} written to {}{duplicates}{rejected}",
+        summary.written + summary.duplicates + summary.rejected(),
         summary.written,
         outbox.dir().display()
     );
     Ok(0)
 }
 
-/// Processes every line of `input`. Fails only when the outbox cannot be written or the
-/// directory cannot answer: a bad event is a rejection, not an error.
+/// Processes every line of `input`. Fails only when the input cannot be read, the outbox
+/// cannot be written or the directory cannot answer: a bad event is a rejection, not an error.
 pub fn process(
     pipeline: &Pipeline,
     directory: &Directory,
@@ -96,65 +111,150 @@ pub fn process(
 ) -> anyhow::Result<Summary> {
     // Directory lookups are async (the API source); the files of this mode are not.
     let runtime = crate::runtime::build(crate::runtime::Threads::One)?;
-    let mut summary = Summary::default();
+    let mut run = Embedded {
+        pipeline,
+        directory,
+        outbox,
+        runtime,
+        summary: Summary::default(),
+        seen: HashMap::new(),
+    };
+    // The limit plus the `\r` of a CRLF line: the event limit applies to the event itself.
+    let limit = MAX_EVENT_BYTES + 1;
     let mut line = Vec::new();
     loop {
-        line.clear();
-        let n = input
-            .read_until(b'\n', &mut line)
+        let read = crate::input::read_line(&mut input, &mut line, limit)
             .context("cannot read the events")?;
-        if n == 0 {
+        if read == Line::End {
             break;
         }
-        summary.lines += 1;
-        let number = summary.lines;
-        let body = trim_line_end(&line);
+        run.summary.lines += 1;
+        let number = run.summary.lines;
+        match read {
+            Line::TooLong {
+                size,
+                sha256,
+                prefix,
+            } => run.too_long(number, size, &sha256, &prefix)?,
+            _ => run.line(number, trim_cr(&line))?,
+        }
+    }
+    Ok(run.summary)
+}
+
+/// The state of one embedded run.
+struct Embedded<'a> {
+    pipeline: &'a Pipeline,
+    directory: &'a Directory,
+    outbox: &'a mut Outbox,
+    runtime: tokio::runtime::Runtime,
+    summary: Summary,
+    /// The line that wrote each email, by the SHA-256 of its file name (16 bytes each, so a
+    /// long input stays small): a later line with the same id is skipped, as the worker
+    /// skips an id it sent.
+    seen: HashMap<[u8; 16], usize>,
+}
+
+impl Embedded<'_> {
+    fn line(&mut self, number: usize, body: &[u8]) -> anyhow::Result<()> {
         if body.iter().all(u8::is_ascii_whitespace) {
-            continue;
+            return Ok(());
         }
         // Files show what a server with 8BITMIME (nearly all) receives.
         let encoding = BodyEncoding::EightBit;
-        let prepared =
-            runtime.block_on(crate::intake::prepare(pipeline, directory, body, encoding));
+        let prepared = self.runtime.block_on(crate::intake::prepare(
+            self.pipeline,
+            self.directory,
+            body,
+            encoding,
+        ));
         match prepared {
-            Ok(prepared) => {
-                let path = outbox
-                    .deliver(&prepared)
-                    .with_context(|| format!("line {number}: cannot write to the outbox"))?;
-                summary.written += 1;
-                emit(Observed::Notes {
-                    event_id: &prepared.event_id,
-                    line: Some(number),
-                    notes: &prepared.notes,
-                });
-                emit(Observed::Written {
-                    line: number,
-                    prepared: &prepared,
-                    file: &path,
-                });
-            }
+            Ok(prepared) => self.write(number, &prepared),
             Err(Unprepared::Lookup { error: e, .. }) => {
                 anyhow::bail!(
                     "line {number}: {e}; stopped here: lines {number} and after were not processed"
                 );
             }
             Err(Unprepared::Rejected(rejection)) => {
-                *summary.rejected.entry(rejection.kind).or_default() += 1;
-                emit(Observed::RejectedLine {
-                    line: number,
-                    rejection: &rejection,
-                });
-                outbox
-                    .reject(number, body, &rejection)
-                    .with_context(|| format!("line {number}: cannot append to {REJECTED_FILE}"))?;
+                self.reject(number, Raw::Whole(body), &rejection)
             }
         }
     }
-    Ok(summary)
+
+    fn write(&mut self, number: usize, prepared: &Prepared) -> anyhow::Result<()> {
+        let key = file_key(&prepared.event_id);
+        if let Some(&first) = self.seen.get(&key) {
+            self.summary.duplicates += 1;
+            emit(Observed::DuplicateLine {
+                line: number,
+                first,
+                event_id: &prepared.event_id,
+            });
+            return Ok(());
+        }
+        let path = self
+            .outbox
+            .deliver(prepared)
+            .with_context(|| format!("line {number}: cannot write to the outbox"))?;
+        self.seen.insert(key, number);
+        self.summary.written += 1;
+        emit(Observed::Notes {
+            event_id: &prepared.event_id,
+            line: Some(number),
+            notes: &prepared.notes,
+        });
+        emit(Observed::Written {
+            line: number,
+            prepared,
+            file: &path,
+        });
+        Ok(())
+    }
+
+    fn too_long(
+        &mut self,
+        number: usize,
+        size: u64,
+        sha256: &str,
+        prefix: &[u8],
+    ) -> anyhow::Result<()> {
+        let error = EventError::TooLarge {
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+            limit: MAX_EVENT_BYTES,
+        };
+        let rejection = Rejection::new(DeadKind::Malformed, error.to_string(), None);
+        self.reject(
+            number,
+            Raw::Prefix {
+                prefix,
+                size,
+                sha256,
+            },
+            &rejection,
+        )
+    }
+
+    fn reject(&mut self, number: usize, raw: Raw<'_>, rejection: &Rejection) -> anyhow::Result<()> {
+        *self.summary.rejected.entry(rejection.kind).or_default() += 1;
+        emit(Observed::RejectedLine {
+            line: number,
+            rejection,
+        });
+        self.outbox
+            .reject(number, raw, rejection)
+            .with_context(|| format!("line {number}: cannot append to {REJECTED_FILE}"))
+    }
 }
 
-fn trim_line_end(line: &[u8]) -> &[u8] {
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
+/// The key under which an email's file is remembered.
+fn file_key(event_id: &str) -> [u8; 16] {
+    let digest = Sha256::digest(message_id_local(event_id).as_bytes());
+    let mut key = [0; 16];
+    key.copy_from_slice(&digest[..16]);
+    key
+}
+
+fn trim_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 

@@ -278,3 +278,118 @@ mod panics {
         );
     }
 }
+
+#[test]
+fn an_over_long_line_is_recorded_by_prefix_size_and_hash_and_the_run_goes_on() {
+    use sha2::{Digest, Sha256};
+    // 20 MiB on one line (a JSON string, so it is valid JSON but over the limit).
+    let mut long = b"{\"id\":\"evt_huge\",\"pad\":\"".to_vec();
+    long.resize(20 << 20, b'a');
+    long.extend_from_slice(b"\"}");
+    let mut input = long.clone();
+    input.push(b'\n');
+    input.extend_from_slice(
+        dated("evt_after_huge", "2026-11-28T10:00:00Z")
+            .to_string()
+            .as_bytes(),
+    );
+    let (o, out) = run_embedded(&input);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rejected = records(out.path());
+    assert_eq!(rejected.len(), 1);
+    let r = &rejected[0];
+    assert_eq!(r["line"], 1);
+    assert_eq!(r["kind"], "malformed");
+    assert_eq!(
+        r["error"],
+        format!("event is {} bytes, over the 65536-byte limit", long.len())
+    );
+    assert_eq!(r["size"], long.len());
+    let digest = Sha256::digest(&long);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(r["sha256"], hex);
+    assert_eq!(
+        r["raw_prefix"].as_str().unwrap().as_bytes(),
+        &long[..mailroom::input::PREFIX_BYTES]
+    );
+    assert!(r.get("raw").is_none());
+    let size = std::fs::metadata(out.path().join("rejected.jsonl"))
+        .unwrap()
+        .len();
+    assert!(
+        size < 2048,
+        "rejected.jsonl holds only a prefix: {size} bytes"
+    );
+    assert!(out.path().join("evt_after_huge.eml").exists());
+}
+
+#[test]
+fn preview_refuses_an_event_file_over_the_limit_without_reading_it_all() {
+    let o = mailroom(&root(), &["preview", "--event", "/dev/zero"], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("/dev/zero: the event is over the 65536-byte limit"),
+        "{}",
+        stderr(&o)
+    );
+    let big = vec![b' '; 70_000];
+    let o = mailroom(&root(), &["preview", "--event", "-"], Some(&big));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("standard input: the event is over the 65536-byte limit"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_duplicate_id_in_the_embedded_mode_keeps_the_first_and_is_counted() {
+    let first = with(
+        with(base_event(), "id", json!("evt_twice")),
+        "user.given_name",
+        json!("First"),
+    );
+    let second = with(
+        with(base_event(), "id", json!("evt_twice")),
+        "user.given_name",
+        json!("Second"),
+    );
+    let input = format!("{first}\n{second}\n");
+    let (o, out) = run_embedded(input.as_bytes());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let eml = std::fs::read_to_string(out.path().join("evt_twice.eml")).unwrap();
+    assert!(
+        eml.contains("First") && !eml.contains("Second"),
+        "the first line wins"
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("2 events: 1 written to") && err.contains("1 duplicate id(s) skipped"),
+        "{err}"
+    );
+    assert!(err.contains("already written by line 1; skipped"), "{err}");
+}
+
+#[test]
+fn a_hashed_message_id_never_equals_another_events_plain_id() {
+    use sha2::{Digest, Sha256};
+    let hashed_id = "evt with spaces";
+    let digest: String = Sha256::digest(hashed_id.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let input = format!(
+        "{}\n{}\n",
+        with(base_event(), "id", json!(hashed_id)),
+        with(base_event(), "id", json!(digest))
+    );
+    let (o, out) = run_embedded(input.as_bytes());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(out.path().join(format!("sha256={digest}.eml")).exists());
+    assert!(out.path().join(format!("{digest}.eml")).exists());
+    assert!(
+        stderr(&o).contains("2 events: 2 written to"),
+        "{}",
+        stderr(&o)
+    );
+}
