@@ -138,6 +138,38 @@ impl Directory {
         })
     }
 
+    /// [`Directory::open`], for the commands that serve events (`run`): a `file:` folder that
+    /// does not exist, or a file in it that cannot be read or parsed, stops start-up with the
+    /// setting's name (at run time the same faults only make lookups wait). The built-in
+    /// default folder may be absent: a deployment without thin events needs none.
+    pub fn open_checked(settings: &DirectorySettings) -> anyhow::Result<Directory> {
+        let directory = Directory::open(settings)?;
+        let Source::File(f) = &directory.source else {
+            return Ok(directory);
+        };
+        let bad = |message: String| crate::config::ConfigError::Value {
+            key: "MAILROOM_DIRECTORY (file key `directory`)".to_owned(),
+            message: format!("`{}`: {message}", directory.label),
+        };
+        if !f.dir.is_dir() {
+            if settings.source == DirectorySettings::default().source {
+                return Ok(Directory::none());
+            }
+            return Err(bad("the folder does not exist".to_owned()).into());
+        }
+        let state = f.state.read().unwrap_or_else(|e| e.into_inner());
+        for (file, error) in [
+            (&state.users.file, &state.users.error),
+            (&state.clients.file, &state.clients.error),
+        ] {
+            if let Some(e) = error {
+                return Err(bad(format!("{} {e}", file.display())).into());
+            }
+        }
+        drop(state);
+        Ok(directory)
+    }
+
     /// `file:…`, `auth0:…` or `none`.
     pub fn label(&self) -> &str {
         &self.label
@@ -263,7 +295,7 @@ impl Directory {
     async fn user(&self, id: &str) -> Result<Entry<User>, LookupError> {
         match &self.source {
             Source::None => Ok(Entry::Missing),
-            Source::File(f) => Ok(f.user(id)),
+            Source::File(f) => f.user(id),
             Source::Api(api) => api.user(id).await,
         }
     }
@@ -271,7 +303,7 @@ impl Directory {
     async fn client(&self, id: &str) -> Result<Entry<Client>, LookupError> {
         match &self.source {
             Source::None => Ok(Entry::Missing),
-            Source::File(f) => Ok(f.client(id)),
+            Source::File(f) => f.client(id),
             Source::Api(api) => api.client(id).await,
         }
     }
@@ -364,6 +396,11 @@ struct Table<T> {
     entries: HashMap<String, Entry<T>>,
     /// The version last read (or found broken); `None`: the file did not exist.
     stamp: Option<Stamp>,
+    /// Whether the file was ever read and indexed. Until then "not in the file" means
+    /// nothing, so lookups are transient (the event waits) rather than "no such profile".
+    loaded: bool,
+    /// Why the last read failed, for the start-up check.
+    error: Option<String>,
 }
 
 impl<T> Table<T> {
@@ -380,6 +417,8 @@ impl<T> Table<T> {
             parse,
             entries: HashMap::new(),
             stamp: None,
+            loaded: false,
+            error: None,
         }
     }
 
@@ -405,6 +444,7 @@ impl<T> Table<T> {
             Ok(t) => t,
             Err(e) => {
                 tracing::warn!(file = %self.file.display(), "cannot read the directory file: {e}");
+                self.error = Some(format!("cannot be read: {e}"));
                 return;
             }
         };
@@ -419,17 +459,31 @@ impl<T> Table<T> {
                     "directory file loaded"
                 );
                 self.entries = entries;
+                self.loaded = true;
+                self.error = None;
             }
-            Err(e) => tracing::warn!(
-                file = %self.file.display(),
-                "the directory file is not valid ({e}); keeping the {} entries read before",
-                self.entries.len()
-            ),
+            Err(e) => {
+                tracing::warn!(
+                    file = %self.file.display(),
+                    "the directory file is not valid ({e}); keeping the {} entries read before",
+                    self.entries.len()
+                );
+                self.error = Some(format!("is not valid: {e}"));
+            }
         }
     }
 
-    fn get(&self, id: &str) -> Entry<T> {
-        self.entries.get(id).cloned().unwrap_or(Entry::Missing)
+    /// The entry for `id`. With `strict`, a file that never loaded cannot answer "missing":
+    /// users are looked up strictly (a missing user dead-letters the event), clients are not
+    /// (a missing client only costs the default branding).
+    fn get(&self, id: &str, strict: bool) -> Result<Entry<T>, LookupError> {
+        if strict && !self.loaded {
+            return Err(LookupError::Unavailable(format!(
+                "{} has not been loaded (missing or not valid)",
+                self.file.display()
+            )));
+        }
+        Ok(self.entries.get(id).cloned().unwrap_or(Entry::Missing))
     }
 }
 
@@ -450,6 +504,7 @@ struct FileState {
 }
 
 struct FileSource {
+    dir: PathBuf,
     state: RwLock<FileState>,
     /// When the files' metadata was last looked at.
     checked: Mutex<Instant>,
@@ -480,6 +535,7 @@ impl FileSource {
         state.users.reload_if_changed();
         state.clients.reload_if_changed();
         FileSource {
+            dir: dir.to_path_buf(),
             state: RwLock::new(state),
             checked: Mutex::new(Instant::now()),
         }
@@ -499,16 +555,16 @@ impl FileSource {
         state.clients.reload_if_changed();
     }
 
-    fn user(&self, id: &str) -> Entry<User> {
+    fn user(&self, id: &str) -> Result<Entry<User>, LookupError> {
         self.refresh();
         let state = self.state.read().unwrap_or_else(|e| e.into_inner());
-        state.users.get(id)
+        state.users.get(id, true)
     }
 
-    fn client(&self, id: &str) -> Entry<Client> {
+    fn client(&self, id: &str) -> Result<Entry<Client>, LookupError> {
         self.refresh();
         let state = self.state.read().unwrap_or_else(|e| e.into_inner());
-        state.clients.get(id)
+        state.clients.get(id, false)
     }
 }
 

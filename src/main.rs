@@ -28,6 +28,12 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        // A setting found wrong only once it met the world (the broker refused the
+        // credentials, the directory folder is missing) is a misconfiguration too: exit 2.
+        Err(e) if e.downcast_ref::<mailroom::config::ConfigError>().is_some() => {
+            eprintln!("mailroom: {e:#}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("mailroom: {e:#}");
             ExitCode::from(1)

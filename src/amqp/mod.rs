@@ -282,13 +282,17 @@ impl Incoming {
     }
 
     /// Attempts made before this delivery (`x-mailroom-attempts`, 0 when absent or unusable).
-    /// A dead letter moved back to the events queue (it carries `x-mailroom-error-kind`) is a
-    /// replay after a fix and starts afresh.
-    pub fn attempts(&self) -> u32 {
+    ///
+    /// The count is trusted only on a message that came back from one of our retry queues
+    /// (the broker's `x-death` names the queue it expired in): a producer that copies headers
+    /// around, or sets `x-mailroom-attempts: 999`, must not send an event's first transient
+    /// failure straight to the dead-letter queue. A dead letter moved back to the events queue
+    /// (it carries `x-mailroom-error-kind`) is a replay after a fix and starts afresh.
+    pub fn attempts(&self, topology: &Topology) -> u32 {
         let Some(headers) = self.delivery.properties.headers() else {
             return 0;
         };
-        if headers.contains_key(ERROR_KIND_HEADER) {
+        if headers.contains_key(ERROR_KIND_HEADER) || !came_back_from_retry(headers, topology) {
             return 0;
         }
         match headers.inner().get(ATTEMPTS_HEADER) {
@@ -380,6 +384,55 @@ impl Incoming {
         }
         result
     }
+}
+
+/// When the broker refused us for a reason no retry will fix, the setting to blame and the
+/// broker's words: credentials (ACCESS_REFUSED at login), a vhost we may not use
+/// (NOT_ALLOWED), a reserved or forbidden queue name (ACCESS_REFUSED on a declare), or a
+/// queue that exists with other arguments (PRECONDITION_FAILED).
+pub fn refusal(e: &AmqpError) -> Option<(&'static str, String)> {
+    use lapin::protocol::{AMQPErrorKind, AMQPHardError, AMQPSoftError};
+    let lapin::ErrorKind::ProtocolError(amqp) = e.kind() else {
+        return None;
+    };
+    let text = amqp.get_message().to_string();
+    let about_a_queue = text.contains("queue");
+    match amqp.kind() {
+        AMQPErrorKind::Soft(AMQPSoftError::ACCESSREFUSED) if about_a_queue => {
+            Some(("MAILROOM_QUEUE", text))
+        }
+        AMQPErrorKind::Soft(AMQPSoftError::ACCESSREFUSED)
+        | AMQPErrorKind::Hard(AMQPHardError::NOTALLOWED) => Some(("MAILROOM_AMQP_URL", text)),
+        AMQPErrorKind::Soft(AMQPSoftError::PRECONDITIONFAILED) => {
+            let key = if text.contains("x-message-ttl") {
+                "MAILROOM_RETRY_DELAYS"
+            } else if text.contains("x-queue-type") {
+                "MAILROOM_QUEUE_TYPE"
+            } else {
+                "MAILROOM_QUEUE"
+            };
+            Some((key, text))
+        }
+        _ => None,
+    }
+}
+
+/// Whether the broker dead-lettered this message out of one of `topology`'s retry queues.
+fn came_back_from_retry(headers: &FieldTable, topology: &Topology) -> bool {
+    let Some(AMQPValue::FieldArray(deaths)) = headers.inner().get("x-death") else {
+        return false;
+    };
+    deaths.as_slice().iter().any(|death| {
+        let AMQPValue::FieldTable(death) = death else {
+            return false;
+        };
+        let queue = match death.inner().get("queue") {
+            Some(AMQPValue::LongString(s)) => s.to_string(),
+            Some(AMQPValue::ShortString(s)) => s.to_string(),
+            _ => return false,
+        };
+        topology.retry.iter().any(|(_, name)| *name == queue)
+    })
 }
 
 /// Reads a header as text (for tests and tools inspecting dead-lettered messages).

@@ -60,7 +60,7 @@ pub fn run(args: RunArgs, settings: Settings) -> anyhow::Result<i32> {
     let (Some(events), Some(outbox)) = (args.events, args.outbox) else {
         return run_worker(settings);
     };
-    let directory = Directory::open(&settings.directory)?;
+    let directory = Directory::open_checked(&settings.directory)?;
     let (pipeline, warnings) = Pipeline::load_strict(settings)?;
     super::log_warnings(&warnings);
     let mut outbox = Outbox::open(&outbox)
@@ -266,7 +266,7 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
         .hello_name
         .clone()
         .unwrap_or_else(|| settings.from.email.domain().to_owned());
-    let directory = Arc::new(Directory::open(&settings.directory)?);
+    let directory = Arc::new(Directory::open_checked(&settings.directory)?);
     let (pipeline, warnings) = Pipeline::load_strict(settings)?;
     super::log_warnings(&warnings);
     let mailer = Mailer::new(

@@ -34,7 +34,7 @@ impl Worker {
     /// Handles one delivery and settles it on the broker.
     async fn process(&self, broker: &Broker, incoming: Incoming, lost: &CancellationToken) {
         let started = Instant::now();
-        let before = incoming.attempts();
+        let before = incoming.attempts(&self.topology);
         // `handle` catches panics in preparing and sending; this catches the rest (a thin
         // event's directory lookup, the store), so no delivery is left unsettled.
         let (outcome, meta) = crate::unwind::catch_async(self.handle(incoming.body()))
@@ -115,14 +115,30 @@ impl Worker {
 
     /// Consumes until `shutdown` is cancelled, reconnecting with backoff whenever the broker
     /// connection is lost. Returns after in-flight deliveries finished (bounded wait).
+    ///
+    /// A refusal no retry can fix (wrong credentials, a vhost or queue the broker will not
+    /// give us, a queue declared with other arguments) ends start-up with an error naming
+    /// the setting, as long as no session has started yet: before that it is a
+    /// misconfiguration, not an outage. Once running, the same refusal is retried (a
+    /// password being rotated, say).
     pub async fn run(self: Arc<Self>, shutdown: CancellationToken) -> anyhow::Result<()> {
         let mut delay = Duration::from_millis(200);
+        let mut connected = false;
         loop {
             if shutdown.is_cancelled() {
                 break;
             }
-            match self.session(&shutdown, &mut delay).await {
+            match self.session(&shutdown, &mut delay, &mut connected).await {
                 Ok(()) => break,
+                Err(SessionError::Amqp(e)) if !connected && crate::amqp::refusal(&e).is_some() => {
+                    self.handler.mailer.shutdown().await;
+                    let (key, why) = crate::amqp::refusal(&e).unwrap_or_default();
+                    return Err(crate::config::ConfigError::Value {
+                        key: key.to_owned(),
+                        message: format!("the broker refuses it: {why}"),
+                    }
+                    .into());
+                }
                 Err(e) => {
                     tracing::warn!(
                         "broker session ended: {e}; reconnecting in {}",
@@ -145,6 +161,7 @@ impl Worker {
         self: &Arc<Self>,
         shutdown: &CancellationToken,
         delay: &mut Duration,
+        connected: &mut bool,
     ) -> Result<(), SessionError> {
         let tag = format!("{}-{}", self.name, std::process::id());
         // A broker that accepts TCP and never speaks must neither hang start-up nor SIGTERM.
@@ -172,6 +189,7 @@ impl Worker {
             "consuming"
         );
         *delay = Duration::from_millis(200);
+        *connected = true;
         // Tasks of this session: each holds one delivery until it is settled. Their number is
         // bounded by the prefetch, so no semaphore is needed here.
         let tracker = TaskTracker::new();

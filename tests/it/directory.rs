@@ -285,7 +285,8 @@ async fn a_missing_folder_finds_nothing_until_it_appears() {
             &thin_event("e1", "auth0|abc", "c1")
         )
         .await,
-        Err(Unprepared::Rejected(_))
+        // A folder that never loaded cannot say "no such user": the event waits.
+        Err(Unprepared::Lookup { .. })
     ));
     std::fs::create_dir(&dir).unwrap();
     write(

@@ -393,3 +393,123 @@ fn a_hashed_message_id_never_equals_another_events_plain_id() {
         stderr(&o)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_attempt_count_is_ignored_and_real_retries_still_count() {
+    use mailroom::amqp::{ATTEMPTS_HEADER, BasicProperties};
+    let smtp = Smtp::start(Reply::Always(451));
+    let rig = Rig::start("forged", &smtp.url(), |s| {
+        s.retry_delays = vec![Duration::from_millis(500)];
+    })
+    .await;
+    // A producer that copies headers around, or means harm: 999 attempts already.
+    let mut headers = lapin::types::FieldTable::default();
+    headers.insert(
+        ATTEMPTS_HEADER.into(),
+        lapin::types::AMQPValue::LongLongInt(999),
+    );
+    let body = with(base_event(), "id", json!("evt_forged")).to_string();
+    rig.broker
+        .publish(
+            &rig.topology.queue,
+            body.as_bytes(),
+            BasicProperties::default().with_headers(headers),
+        )
+        .await
+        .unwrap();
+    // Attempt 1 fails and waits in the tier, comes back, attempt 2 fails: only then is it
+    // dead-lettered, with the count the worker itself kept.
+    let dead = collect(&rig.topology.dlq, 1, Duration::from_secs(20)).await;
+    assert_eq!(dead.len(), 1);
+    assert_eq!(
+        header_text(&dead[0].1, ERROR_KIND_HEADER).as_deref(),
+        Some("retries_exhausted")
+    );
+    assert_eq!(
+        header_text(&dead[0].1, ATTEMPTS_HEADER).as_deref(),
+        Some("2")
+    );
+    assert_eq!(smtp.rcpt_attempts(), 2, "one try, one retry");
+    rig.finish().await;
+}
+
+/// Runs the binary in the repository with `env` set, killed after 30 s if it has not exited.
+fn mailroom_with(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mailroom"));
+    cmd.current_dir(root())
+        .args(args)
+        .env_remove("MAILROOM_CONFIG")
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_broker_that_refuses_the_credentials_stops_start_up_naming_the_url() {
+    let state = tempfile::tempdir().unwrap();
+    let o = mailroom_with(
+        &["run"],
+        &[
+            (
+                "MAILROOM_AMQP_URL",
+                "amqp://guest:wrong-password@127.0.0.1:5672/%2f",
+            ),
+            ("MAILROOM_STATE_DIR", state.path().to_str().unwrap()),
+            ("MAILROOM_QUEUE", "mailroom.test.refused"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("mailroom: MAILROOM_AMQP_URL: the broker refuses it: ACCESS_REFUSED"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("wrong-password"),
+        "the password never reaches the log: {err}"
+    );
+}
+
+#[test]
+fn a_directory_folder_that_is_missing_or_broken_at_start_up_stops_it() {
+    let out = tempfile::tempdir().unwrap();
+    let outbox = out.path().to_str().unwrap();
+    let args = [
+        "run",
+        "--events",
+        "examples/events.jsonl",
+        "--outbox",
+        outbox,
+    ];
+    let o = mailroom_with(
+        &args,
+        &[("MAILROOM_DIRECTORY", "file:/nonexistent/mailroom")],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("`file:/nonexistent/mailroom`: the folder does not exist"),
+        "{}",
+        stderr(&o)
+    );
+    let broken = tempfile::tempdir().unwrap();
+    std::fs::write(broken.path().join("users.json"), "[{\"user_id\": ").unwrap();
+    let spec = format!("file:{}", broken.path().display());
+    let o = mailroom_with(&args, &[("MAILROOM_DIRECTORY", &spec)]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("users.json is not valid"),
+        "{}",
+        stderr(&o)
+    );
+}
