@@ -315,6 +315,8 @@ impl Draft {
     fn finish(self) -> Result<Settings, ConfigError> {
         let mut s = self.settings;
         s.directory.source = self.directory.finish(s.directory.source.clone())?;
+        // After the environment: MAILROOM_ALLOW_HTTP_LINKS decides which brand links are good.
+        tables::check_brand(&mut s.brand, s.allow_http_links)?;
         Ok(s)
     }
 }

@@ -290,7 +290,10 @@ const CASES: &[(&str, &str, Refused)] = &[
     (
         "brand",
         "color = \"#fff\"",
-        Some(("colour = \"#fff\"", "brand: unknown field `colour`")),
+        Some((
+            "color = \"red\"",
+            "brand.color: `red` is not a #rgb or #rrggbb colour",
+        )),
     ),
     (
         "MAILROOM_LOG_FORMAT",
@@ -437,5 +440,21 @@ fn an_unknown_file_key_names_its_line() {
             dir.join("m.toml").display()
         )),
         "{e}"
+    );
+}
+
+#[test]
+fn brand_links_follow_allow_http_links_from_either_source() {
+    let file = "[brand]\nhome_page_url = \"http://acme.test\"\n";
+    let (e, _) = load_with(file, &[]);
+    assert!(
+        e.unwrap_err()
+            .to_string()
+            .starts_with("brand.home_page_url: `http://acme.test`"),
+    );
+    let (s, _) = load_with(file, &[("MAILROOM_ALLOW_HTTP_LINKS", "true")]);
+    assert_eq!(
+        s.unwrap().brand.home_page_url.as_deref(),
+        Some("http://acme.test")
     );
 }
