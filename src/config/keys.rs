@@ -3,7 +3,7 @@
 //! applied. `Settings::load`, `--help` and README's configuration table all read this list;
 //! nothing else names a key.
 
-use super::{ConfigError, Draft, Origin, bad, parse, tables};
+use super::{ConfigError, Draft, Origin, bad, parse, tables, worker};
 
 /// The variable that names the configuration file (also read by clap for `--config`).
 pub const CONFIG_ENV: &str = "MAILROOM_CONFIG";
@@ -154,11 +154,11 @@ pub const KEYS: &[Key] = &[
     Key {
         env: Some("MAILROOM_AMQP_URL"),
         file: Some("amqp_url"),
-        help: "broker, e.g. `amqp://user:pass@host:5672/%2f`",
+        help: "broker, e.g. `amqp://user:pass@host:5672/%2f`; query parameters: `heartbeat`, `frame_max`, `channel_max`, `connection_timeout`, `auth_mechanism`",
         default: Shown::Value("amqp://guest:guest@127.0.0.1:5672/%2f"),
         secret: true,
         apply: Apply::Value(Toml::String, |d, at, v| {
-            d.settings.worker.amqp_url = parse::url(at.name, v, &["amqp", "amqps"])?;
+            d.settings.worker.amqp_url = worker::amqp_url(at.name, v)?;
             Ok(())
         }),
     },
@@ -169,7 +169,8 @@ pub const KEYS: &[Key] = &[
         default: Shown::Value("mailroom.events"),
         secret: false,
         apply: Apply::Value(Toml::String, |d, at, v| {
-            d.settings.worker.queue = parse::queue(at.name, v)?;
+            d.settings.worker.queue = worker::queue(at.name, v)?;
+            d.queue_key = Some(at.name.to_owned());
             Ok(())
         }),
     },
@@ -209,11 +210,11 @@ pub const KEYS: &[Key] = &[
     Key {
         env: Some("MAILROOM_HELLO_NAME"),
         file: Some("hello_name"),
-        help: "EHLO name",
+        help: "EHLO name: a domain, or an address literal like `[192.0.2.1]`",
         default: Shown::Described("the From domain"),
         secret: false,
-        apply: Apply::Value(Toml::String, |d, _, v| {
-            d.settings.worker.hello_name = Some(v.to_owned());
+        apply: Apply::Value(Toml::String, |d, at, v| {
+            d.settings.worker.hello_name = Some(worker::hello_name(at.name, v)?);
             Ok(())
         }),
     },
@@ -231,11 +232,12 @@ pub const KEYS: &[Key] = &[
     Key {
         env: Some("MAILROOM_RETRY_DELAYS"),
         file: Some("retry_delays"),
-        help: "retry tiers, e.g. `10s,1m,10m,1h`; attempts = tiers + 1; `none` for no retries",
+        help: "retry tiers, none shorter than the one before, e.g. `10s,1m,10m,1h`; attempts = tiers + 1; `none` for no retries",
         default: Shown::Value("10s,1m,10m,1h"),
         secret: false,
         apply: Apply::Value(Toml::String, |d, at, v| {
-            d.settings.worker.retry_delays = parse::delays(at.name, v)?;
+            d.settings.worker.retry_delays = worker::delays(at.name, v)?;
+            d.delays_key = Some(at.name.to_owned());
             Ok(())
         }),
     },

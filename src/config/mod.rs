@@ -20,6 +20,7 @@ mod secret;
 mod tables;
 #[cfg(test)]
 mod tests;
+mod worker;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -269,6 +270,10 @@ struct Draft {
     /// The directory keys combine (the credentials may come from the file, the URL from the
     /// environment), so they are kept apart until every key is read.
     directory: directory::DirectoryParts,
+    /// The keys that set the queue and the retry delays: the retry queues' names depend on
+    /// both, and an error about them names the one that was set.
+    queue_key: Option<String>,
+    delays_key: Option<String>,
 }
 
 impl Draft {
@@ -315,6 +320,12 @@ impl Draft {
     fn finish(self) -> Result<Settings, ConfigError> {
         let mut s = self.settings;
         s.directory.source = self.directory.finish(s.directory.source.clone())?;
+        let queue_key = self.queue_key.or(self.delays_key);
+        worker::check_queue_names(
+            queue_key.as_deref().unwrap_or("MAILROOM_QUEUE"),
+            &s.worker.queue,
+            &s.worker.retry_delays,
+        )?;
         // After the environment: MAILROOM_ALLOW_HTTP_LINKS decides which brand links are good.
         tables::check_brand(&mut s.brand, s.allow_http_links)?;
         Ok(s)

@@ -65,17 +65,6 @@ pub(super) fn queue_type(key: &str, v: &str) -> Result<QueueType, ConfigError> {
     }
 }
 
-pub(super) fn queue(key: &str, v: &str) -> Result<String, ConfigError> {
-    // AMQP short strings are at most 255 bytes, and the retry queues add a suffix.
-    if v.is_empty() || v.len() > 200 || v.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(bad(
-            key,
-            format!("`{v}` is not a usable queue name (1 to 200 characters, no spaces)"),
-        ));
-    }
-    Ok(v.to_owned())
-}
-
 pub(super) fn duration(key: &str, v: &str) -> Result<Duration, ConfigError> {
     let d = humantime::parse_duration(v.trim()).map_err(|e| {
         bad(
@@ -94,14 +83,6 @@ pub(super) fn concurrency(key: &str, v: &str) -> Result<u16, ConfigError> {
         Ok(n) if (1..=10_000).contains(&n) => Ok(n),
         _ => Err(bad(key, format!("`{v}` is not a number from 1 to 10000"))),
     }
-}
-
-pub(super) fn delays(key: &str, v: &str) -> Result<Vec<Duration>, ConfigError> {
-    let v = v.trim();
-    if v.is_empty() || v == "none" {
-        return Ok(Vec::new());
-    }
-    v.split(',').map(|d| duration(key, d)).collect()
 }
 
 pub(super) fn boolean(key: &str, v: &str) -> Result<bool, ConfigError> {

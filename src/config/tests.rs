@@ -217,12 +217,15 @@ const CASES: &[(&str, &str, Refused)] = &[
     (
         "MAILROOM_AMQP_URL",
         "amqp://u:hunter2@h/%2f?heartbeat=5",
-        Some(("http://u:hunter2@h", "has the scheme `http`")),
+        Some((
+            "amqp://u:hunter2@h/%2f?heartbeat=-1",
+            "`heartbeat=-1` is not",
+        )),
     ),
     (
         "MAILROOM_QUEUE",
         "q",
-        Some(("a b", "`a b` is not a usable queue name")),
+        Some(("amq.q", "`amq.q` starts with `amq.`")),
     ),
     (
         "MAILROOM_QUEUE_TYPE",
@@ -239,7 +242,11 @@ const CASES: &[(&str, &str, Refused)] = &[
         "5s",
         Some(("soon", "`soon` is not a duration")),
     ),
-    ("MAILROOM_HELLO_NAME", "mx.test", None),
+    (
+        "MAILROOM_HELLO_NAME",
+        "mx.test",
+        Some(("my host", "`my host` contains whitespace")),
+    ),
     (
         "MAILROOM_CONCURRENCY",
         "8",
@@ -248,7 +255,7 @@ const CASES: &[(&str, &str, Refused)] = &[
     (
         "MAILROOM_RETRY_DELAYS",
         "1s,1m",
-        Some(("1m,soon", "`soon` is not a duration")),
+        Some(("1m,1s", "`1s` is shorter than `1m`")),
     ),
     ("MAILROOM_STATE_DIR", "st", None),
     (
@@ -457,4 +464,16 @@ fn brand_links_follow_allow_http_links_from_either_source() {
         s.unwrap().brand.home_page_url.as_deref(),
         Some("http://acme.test")
     );
+}
+
+#[test]
+fn the_queue_and_its_retry_queues_must_fit_together() {
+    let q = "q".repeat(246);
+    let (e, _) = load_with(
+        &format!("queue = \"{q}\"\n"),
+        &[("MAILROOM_RETRY_DELAYS", "1s,10m")],
+    );
+    let e = e.unwrap_err().to_string();
+    assert!(e.starts_with("queue: `qqq"), "{e}");
+    assert!(e.contains("`<queue>.retry.10m` would be 256 bytes"), "{e}");
 }
