@@ -224,7 +224,9 @@ fn text<'a>(meta: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
         .filter(|s| !s.trim().is_empty())
 }
 
-fn is_hex_color(c: &str) -> bool {
+/// `#rgb` or `#rrggbb`: the only colours let into a `style` attribute, from `client_metadata`
+/// and from the `[brand]` defaults (checked at load by `config`).
+pub(crate) fn is_hex_color(c: &str) -> bool {
     let Some(hex) = c.strip_prefix('#') else {
         return false;
     };

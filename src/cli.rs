@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(name = "mailroom", version, propagate_version = true, after_help = env_help())]
 pub struct Cli {
     /// Configuration file (TOML).
-    #[arg(long, global = true, env = "MAILROOM_CONFIG", value_name = "FILE")]
+    #[arg(long, global = true, env = crate::config::CONFIG_ENV, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -20,13 +20,7 @@ pub struct Cli {
 }
 
 fn env_help() -> String {
-    let mut s = String::from("Environment:\n");
-    for (key, what) in crate::config::ENV_KEYS {
-        s.push_str(&format!("  {key:<28} {what}\n"));
-    }
-    s.push_str("  MAILROOM_LOG_FORMAT          `json` for JSON logs (default: text)\n");
-    s.push_str("  RUST_LOG                     log filter, e.g. `mailroom=debug` (default: info)");
-    s
+    crate::config::help_text()
 }
 
 #[derive(Debug, Subcommand)]

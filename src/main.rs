@@ -6,13 +6,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use mailroom::cli::{Cli, Command};
-use mailroom::config::Settings;
+use mailroom::config::{LogFormat, LogSettings, Settings};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
-    log_panics();
     let settings = match Settings::load(cli.config.as_deref(), std::env::vars()) {
         Ok(s) => s,
         Err(e) => {
@@ -20,6 +18,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Err(e) = init_tracing(&settings.log) {
+        eprintln!("mailroom: {e}");
+        return ExitCode::from(2);
+    }
+    log_panics();
     let result = match cli.command {
         Command::Run(args) => mailroom::cmd::run::run(args, settings),
         Command::Preview(args) => mailroom::cmd::preview::run(args, settings),
@@ -42,19 +45,21 @@ fn main() -> ExitCode {
 }
 
 /// Logs go to stderr (stdout carries `preview` output): readable text by default, JSON with
-/// `MAILROOM_LOG_FORMAT=json`; `RUST_LOG` filters.
-fn init_tracing() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let json = std::env::var("MAILROOM_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"));
+/// `MAILROOM_LOG_FORMAT=json`; `RUST_LOG` filters. Both were checked with the other settings,
+/// so a bad filter has already stopped start-up naming `RUST_LOG`; the error here is for
+/// settings built some other way.
+fn init_tracing(log: &LogSettings) -> Result<(), String> {
+    let filter = EnvFilter::try_new(&log.filter)
+        .map_err(|e| format!("RUST_LOG: `{}` is not a log filter ({e})", log.filter))?;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
-    if json {
-        builder.json().flatten_event(true).init();
-    } else {
-        builder.with_target(false).init();
+    match log.format {
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+        LogFormat::Text => builder.with_target(false).init(),
     }
+    Ok(())
 }
 
 /// A panic is caught where one event is handled (`mailroom::unwind`) and costs only that

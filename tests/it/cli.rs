@@ -323,12 +323,71 @@ fn a_bad_configuration_value_stops_with_its_name() {
     );
 }
 
+/// Values RabbitMQ, lapin, an SMTP server or the logger would trip over stop start-up as
+/// well (exit 2, the key named), before anything is loaded or connected.
+#[test]
+fn misconfigurations_stop_start_up_with_the_key_named() {
+    let d = tempfile::tempdir().unwrap();
+    let config = d.path().join("mailroom.toml");
+    std::fs::write(&config, "[brand]\ncolor = \"red;background:url(x)\"\n").unwrap();
+    let config = config.to_str().unwrap();
+    let cases = [
+        (
+            "MAILROOM_LOG_FORMAT",
+            "xml",
+            "MAILROOM_LOG_FORMAT: `xml` is not a log format (use text or json)",
+        ),
+        (
+            "RUST_LOG",
+            "mailroom=loud",
+            "RUST_LOG: `mailroom=loud` is not a log filter",
+        ),
+        (
+            "MAILROOM_RETRY_DELAYS",
+            "1m,10s",
+            "MAILROOM_RETRY_DELAYS: `10s` is shorter than `1m` before it; delays must not decrease",
+        ),
+        (
+            "MAILROOM_QUEUE",
+            "amq.events",
+            "MAILROOM_QUEUE: `amq.events` starts with `amq.`",
+        ),
+        (
+            "MAILROOM_HELLO_NAME",
+            "mx.test\r\nRSET",
+            "MAILROOM_HELLO_NAME: `mx.test\\r\\nRSET` contains whitespace or control characters",
+        ),
+        (
+            "MAILROOM_AMQP_URL",
+            "amqp://guest:guest@127.0.0.1:5672/%2f?frame_max=abc",
+            "MAILROOM_AMQP_URL: `frame_max=abc` is not 0 or a number from 4096 to 4294967295",
+        ),
+        (
+            "MAILROOM_CONFIG",
+            config,
+            "brand.color: `red;background:url(x)` is not a #rgb or #rrggbb colour",
+        ),
+    ];
+    for (var, value, want) in cases {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_mailroom"))
+            .current_dir(root())
+            .args(["check"])
+            .env_remove("MAILROOM_CONFIG")
+            .env("RUST_LOG", "warn")
+            .env(var, value)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{var}: {}", stderr(&o));
+        assert!(stderr(&o).contains(want), "{var}: {}", stderr(&o));
+    }
+}
+
 #[test]
 fn run_help_documents_every_configuration_variable() {
     let o = mailroom(&root(), &["run", "--help"], None);
     assert!(o.status.success());
     let help = stdout(&o);
-    for (key, _) in mailroom::config::ENV_KEYS {
+    for key in mailroom::config::KEYS.iter().filter_map(|k| k.env) {
         assert!(help.contains(key), "{key} is missing from `run --help`");
     }
 }
