@@ -151,9 +151,8 @@ pub(super) fn check_queue_names(
 }
 
 /// Retry tiers: each a whole number of milliseconds (the TTL's unit) within RabbitMQ's TTL
-/// range, none shorter than the one before (a backoff that shrinks is a typo). Equal tiers
-/// are allowed: they share one retry queue, and the attempt count travels in a header, so
-/// `1s,1s` is two quick retries (the worker tests run the binary with it).
+/// range, each longer than the one before: a backoff that shrinks or repeats is a typo (and
+/// two equal tiers would share one retry queue under one name).
 pub(super) fn delays(key: &str, v: &str) -> Result<Vec<Duration>, ConfigError> {
     let v = v.trim();
     if v.is_empty() || v == "none" {
@@ -178,11 +177,18 @@ pub(super) fn delays(key: &str, v: &str) -> Result<Vec<Duration>, ConfigError> {
             ));
         }
         if let Some((last, last_raw)) = tiers.last()
-            && d < *last
+            && d <= *last
         {
+            let what = if d == *last {
+                "the same as"
+            } else {
+                "shorter than"
+            };
             return Err(bad(
                 key,
-                format!("`{raw}` is shorter than `{last_raw}` before it; delays must not decrease"),
+                format!(
+                    "`{raw}` is {what} `{last_raw}` before it; each delay must be longer than the one before"
+                ),
             ));
         }
         tiers.push((d, raw));
@@ -338,22 +344,21 @@ mod tests {
     }
 
     #[test]
-    fn retry_delays_must_not_decrease_and_must_fit_a_queue_ttl() {
+    fn retry_delays_must_increase_and_must_fit_a_queue_ttl() {
         let k = "MAILROOM_RETRY_DELAYS";
         assert!(delays(k, "none").unwrap().is_empty());
         assert_eq!(delays(k, "1s,1500ms").unwrap().len(), 2);
-        // Equal tiers share a queue: two quick retries.
-        assert_eq!(delays(k, "1s,1s").unwrap(), [Duration::from_secs(1); 2]);
+        assert!(err(delays(k, "1s,1s")).contains("`1s` is the same as `1s` before it"));
         delays(k, "49days 17h 2m 47s 295ms").unwrap();
         assert!(err(delays(k, "49days 17h 2m 47s 296ms")).contains("longest queue TTL"));
         let cases = [
             (
                 "10s,1m,30s",
-                "`30s` is shorter than `1m` before it; delays must not decrease",
+                "`30s` is shorter than `1m` before it; each delay must be longer than the one before",
             ),
             (
-                "1m,1m,59s",
-                "`59s` is shorter than `1m` before it; delays must not decrease",
+                "1m,2m,59s",
+                "`59s` is shorter than `2m` before it; each delay must be longer than the one before",
             ),
             ("10s,0s", "`0s` must be longer than zero"),
             (

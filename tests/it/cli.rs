@@ -345,7 +345,7 @@ fn misconfigurations_stop_start_up_with_the_key_named() {
         (
             "MAILROOM_RETRY_DELAYS",
             "1m,10s",
-            "MAILROOM_RETRY_DELAYS: `10s` is shorter than `1m` before it; delays must not decrease",
+            "MAILROOM_RETRY_DELAYS: `10s` is shorter than `1m` before it; each delay must be longer than the one before",
         ),
         (
             "MAILROOM_QUEUE",

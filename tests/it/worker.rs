@@ -420,7 +420,7 @@ async fn sigterm_mid_stream_exits_zero_with_every_event_sent_or_still_queued() {
         .env("MAILROOM_QUEUE", &queue)
         .env("MAILROOM_SMTP_URL", smtp.url())
         .env("MAILROOM_STATE_DIR", state.path())
-        .env("MAILROOM_RETRY_DELAYS", "1s,1s")
+        .env("MAILROOM_RETRY_DELAYS", "1s,2s")
         .env("MAILROOM_CONCURRENCY", "8")
         .env("MAILROOM_FROM", "Acme <no-reply@acme.test>")
         .stdout(std::process::Stdio::null())
