@@ -513,3 +513,70 @@ fn a_directory_folder_that_is_missing_or_broken_at_start_up_stops_it() {
         stderr(&o)
     );
 }
+
+/// An SMTP server that answers every RCPT with `reply`, byte for byte.
+async fn scripted_smtp(reply: Vec<u8>) -> std::net::SocketAddr {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let reply = reply.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                w.write_all(b"220 scripted.test ESMTP\r\n").await.unwrap();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let verb = line
+                        .split([' ', ':'])
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_uppercase();
+                    let answer: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 scripted.test\r\n",
+                        "RCPT" => &reply,
+                        "QUIT" => b"221 bye\r\n",
+                        _ => b"250 ok\r\n",
+                    };
+                    if w.write_all(answer).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn a_5xx_reply_that_is_not_utf8_or_has_an_endless_line_is_still_permanent() {
+    use mailroom::mailer::{Mailer, SendError};
+    let p = crate::helpers::pipeline();
+    let prepared = p.prepare(base_event().to_string().as_bytes()).unwrap();
+    let mut long = b"550 5.1.1 ".to_vec();
+    long.extend(std::iter::repeat_n(b'x', 5000));
+    long.extend_from_slice(b"\r\n");
+    for reply in [
+        b"550 5.1.1 Usu\xe1rio desconhecido\r\n".to_vec(),
+        long,
+        b"550-5.1.1 first line \xff\xfe\r\n550 5.1.1 second line\r\n".to_vec(),
+    ] {
+        let addr = scripted_smtp(reply.clone()).await;
+        let url = mailroom::config::SecretUrl::new(format!("smtp://{addr}"));
+        let mailer = Mailer::new(&url, "w.test", Duration::from_secs(5), 1).unwrap();
+        match mailer.send(&prepared.message).await {
+            Err(SendError::Permanent(reason)) => {
+                assert!(reason.contains("550"), "{reason}");
+                assert!(
+                    reason.len() < 2000,
+                    "the reason is bounded: {} bytes",
+                    reason.len()
+                );
+            }
+            other => panic!(
+                "{:?}: {other:?}",
+                String::from_utf8_lossy(&reply[..reply.len().min(40)])
+            ),
+        }
+    }
+}

@@ -29,6 +29,8 @@ use tokio::sync::Semaphore;
 
 use crate::config::SecretUrl;
 
+mod replies;
+
 /// Values of [`Mailer::eight_bit_mime`]'s flag.
 const UNKNOWN: u8 = 0;
 const YES: u8 = 1;
@@ -309,6 +311,9 @@ impl Mailer {
                 .map_err(|e| setup("connect to", &e))?;
             tcp.set_nodelay(true)
                 .map_err(|e| setup("socket option on", &e))?;
+            // Replies a parser can always read (see `replies`), until STARTTLS.
+            let tcp = replies::Sanitized::new(tcp);
+            let rewriting = tcp.handle();
             let mut conn = AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &self.hello)
                 .await
                 .map_err(|e| setup("greeting from", &e))?;
@@ -318,6 +323,7 @@ impl Mailer {
                 _ => false,
             };
             if starttls {
+                rewriting.store(false, Ordering::Relaxed);
                 let tls =
                     TlsParameters::new(ep.host.clone()).map_err(|e| setup("TLS set-up for", &e))?;
                 conn.starttls(tls, &self.hello)
