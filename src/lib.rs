@@ -8,6 +8,7 @@
 //! and [`store`] (sent event ids); [`directory`] loads the profiles thin events only reference
 //! (files or an Auth0 Management API); [`worker`] settles each delivery; commands live in [`cmd`].
 //!
+//! - [`cache`]: the key encoding and direct-mapped table of the hot-path caches.
 //! - [`cli`]: command-line definitions.
 //! - [`config`]: settings from defaults, the TOML file and `MAILROOM_*` variables.
 //! - [`diagnostic`]: problems found while loading, with file and line.
@@ -19,6 +20,7 @@
 
 pub mod amqp;
 pub mod brand;
+pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod compose;

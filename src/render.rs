@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use tera::{Context, Function, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::brand::Brand;
+use crate::cache::{DirectMapped, Key, Slot};
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::event::{Data, User};
 use crate::i18n::{Catalog, I18nError, Markup, SafeHtml};
@@ -145,8 +146,8 @@ struct Translate {
     fixed: Arc<Fixed>,
     /// The one locale of a Tera compiled per locale; else the context's `__locale`.
     locale: Option<usize>,
-    /// Tells this instance's entries in the per-thread [`Memo`] from those of an earlier
-    /// load (a reload builds new instances).
+    /// Tells this instance's entries in the per-thread memo from those of an earlier load (a
+    /// reload builds new instances); it is the first part of every memo key.
     memo_owner: u64,
 }
 
@@ -165,45 +166,22 @@ impl Translate {
 /// Slots of the per-thread memo of formatted messages: a fixed size bounds its memory.
 const MEMO_SLOTS: usize = 256;
 
-/// Messages formatted with arguments, remembered per thread in a direct-mapped table.
+/// A message formatted with arguments, remembered per thread.
 ///
 /// Most arguments are the client's brand (`client=brand.name`), the same in every email of
 /// that client, so most `t()` calls repeat one made moments before; Fluent formatted each of
-/// them anew, about 3,400 instructions a call and ten calls an email. A slot keeps the full
-/// key (locale, markup, id, every argument's name, kind and value) and is used only on an
+/// them anew, about 3,400 instructions a call and ten calls an email. The key holds
+/// everything the text depends on (see [`Translate::memo_key`]) and a slot answers only on an
 /// exact match, so a collision costs a miss, never a wrong text. Per-user values (a
 /// greeting's name) simply miss and overwrite their slot.
-struct Memo {
-    slots: Vec<Option<MemoEntry>>,
-}
-
-struct MemoEntry {
-    owner: u64,
-    key: Vec<u8>,
+struct Memoized {
     text: String,
     fell_back: bool,
 }
 
 thread_local! {
-    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo {
-        slots: (0..MEMO_SLOTS).map(|_| None).collect(),
-    });
-}
-
-/// FNV-1a: the keys are short, and this runs on every call.
-fn memo_slot(owner: u64, key: &[u8]) -> usize {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ owner;
-    for b in key {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    (h % MEMO_SLOTS as u64) as usize
-}
-
-/// Appends `bytes` with its length first, so no two argument lists share a key.
-fn push_field(key: &mut Vec<u8>, bytes: &[u8]) {
-    key.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-    key.extend_from_slice(bytes);
+    static MEMO: std::cell::RefCell<DirectMapped<Slot<Memoized>, MEMO_SLOTS>> =
+        std::cell::RefCell::new(DirectMapped::default());
 }
 
 /// Messages that templates call with no argument but `id`, formatted once at load: per
@@ -261,73 +239,37 @@ impl Function<TeraResult<String>> for Translate {
         if count == 1
             && let Some(formatted) = self.fixed.get(locale, markup, id)
         {
-            if formatted.fell_back {
-                let lang = &self.catalog.locale(locale).tag;
-                tracing::debug!(message = id, locale = %lang, "message missing; used the source locale");
-            }
+            self.note_fallback(formatted.fell_back, locale, id);
             return Ok(formatted.text.clone());
         }
-        let mut named: Vec<(&str, &Value)> = kwargs
-            .iter()
-            .filter_map(|(key, value)| Some((key.as_str()?, value)))
-            .filter(|(name, _)| *name != "id")
-            .collect();
-        // Sorted: the key must not depend on the order Tera keeps the arguments in.
-        named.sort_unstable_by_key(|(name, _)| *name);
-        let mut key = Vec::with_capacity(64);
-        key.extend_from_slice(&(locale as u32).to_le_bytes());
-        key.push(u8::from(html));
-        push_field(&mut key, id.as_bytes());
-        for (name, value) in &named {
-            push_field(&mut key, name.as_bytes());
-            // The kinds `fluent_arg` tells apart: markup and plain text format differently.
-            if let Some(s) = value.as_str() {
-                key.push(if html && value.is_safe() { b'h' } else { b's' });
-                push_field(&mut key, s.as_bytes());
-            } else if let Some(n) = value.as_i64() {
-                key.push(b'i');
-                key.extend_from_slice(&n.to_le_bytes());
-            } else if let Some(n) = value.as_f64() {
-                key.push(b'f');
-                key.extend_from_slice(&n.to_bits().to_le_bytes());
-            } else {
-                // Not an argument Fluent takes: `fluent_arg` names the problem.
-                fluent_arg(name, value, html)?;
-            }
-        }
-        let slot = memo_slot(self.memo_owner, &key);
+        let key = self.memo_key(&kwargs, locale, html, id)?;
         let hit = MEMO.with_borrow(|memo| {
-            memo.slots[slot]
-                .as_ref()
-                .filter(|e| e.owner == self.memo_owner && e.key == key)
-                .map(|e| (e.text.clone(), e.fell_back))
+            memo.slot(&key)
+                .get(&key)
+                .map(|m| (m.text.clone(), m.fell_back))
         });
         let (text, fell_back) = match hit {
             Some(hit) => hit,
             None => {
-                let mut args = FluentArgs::with_capacity(named.len());
-                for (name, value) in &named {
-                    args.set(name.to_string(), fluent_arg(name, value, html)?);
+                let mut args = FluentArgs::with_capacity(count.saturating_sub(1));
+                for (name, value) in arguments(&kwargs) {
+                    args.set(name.to_owned(), fluent_arg(name, value, html)?);
                 }
                 let formatted = self
                     .catalog
                     .format(locale, id, Some(&args), markup)
                     .map_err(|e| tera::Error::message(e.to_string()))?;
                 MEMO.with_borrow_mut(|memo| {
-                    memo.slots[slot] = Some(MemoEntry {
-                        owner: self.memo_owner,
-                        key,
+                    let remembered = Memoized {
                         text: formatted.text.clone(),
                         fell_back: formatted.fell_back,
-                    })
+                    };
+                    memo.slot_mut(&key).put(&key, remembered);
                 });
                 (formatted.text, formatted.fell_back)
             }
         };
-        if fell_back {
-            let lang = &self.catalog.locale(locale).tag;
-            tracing::debug!(message = id, locale = %lang, "message missing; used the source locale");
-        }
+        self.note_fallback(fell_back, locale, id);
         Ok(text)
     }
 
@@ -336,6 +278,57 @@ impl Function<TeraResult<String>> for Translate {
     fn is_safe(&self) -> bool {
         true
     }
+}
+
+impl Translate {
+    /// Everything the formatted text depends on: this instance, the locale, the bundle, the
+    /// id, and every other argument's name, kind and value. Arguments go in name order, so
+    /// the key does not depend on the order Tera keeps them in; the next name is picked
+    /// afresh each time rather than sorted in a buffer, which keeps a hit free of
+    /// allocations (calls have a handful of arguments). An argument Fluent cannot take is
+    /// this call's error, named by [`fluent_arg`].
+    fn memo_key(&self, kwargs: &Kwargs, locale: usize, html: bool, id: &str) -> TeraResult<Key> {
+        let mut key = Key::new();
+        key.u64(self.memo_owner)
+            .u64(locale as u64)
+            .byte(u8::from(html))
+            .str(id);
+        let mut after: Option<&str> = None;
+        while let Some((name, value)) = arguments(kwargs)
+            .filter(|(name, _)| after.is_none_or(|a| *name > a))
+            .min_by_key(|(name, _)| *name)
+        {
+            after = Some(name);
+            key.str(name);
+            // The kinds `fluent_arg` tells apart: markup and plain text format differently.
+            if let Some(s) = value.as_str() {
+                key.byte(if html && value.is_safe() { b'h' } else { b's' })
+                    .str(s);
+            } else if let Some(n) = value.as_i64() {
+                key.byte(b'i').u64(n as u64);
+            } else if let Some(n) = value.as_f64() {
+                key.byte(b'f').u64(n.to_bits());
+            } else {
+                fluent_arg(name, value, html)?;
+            }
+        }
+        Ok(key)
+    }
+
+    fn note_fallback(&self, fell_back: bool, locale: usize, id: &str) {
+        if fell_back {
+            let lang = &self.catalog.locale(locale).tag;
+            tracing::debug!(message = id, locale = %lang, "message missing; used the source locale");
+        }
+    }
+}
+
+/// The arguments of a `t()` call besides `id`, in no particular order.
+fn arguments(kwargs: &Kwargs) -> impl Iterator<Item = (&str, &Value)> {
+    kwargs
+        .iter()
+        .filter_map(|(key, value)| Some((key.as_str()?, value)))
+        .filter(|(name, _)| *name != "id")
 }
 
 fn fluent_arg(name: &str, value: &Value, html: bool) -> TeraResult<FluentValue<'static>> {
