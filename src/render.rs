@@ -24,25 +24,31 @@ use tera::{Context, Function, Kwargs, State, Tera, TeraResult, Value};
 use crate::brand::Brand;
 use crate::cache::{DirectMapped, Key, Slot};
 use crate::diagnostic::{Diagnostic, line_of};
-use crate::event::{Data, User};
+use crate::event::{Data, DataField, User};
 use crate::i18n::{Catalog, I18nError, Markup, SafeHtml};
 use crate::text;
 
 /// Files every template folder must have.
 pub const REQUIRED_FILES: &[&str] = &["subject.txt", "body.html"];
-/// Fields of `data` a template can declare as required in `template.toml`.
-pub const KNOWN_DATA_FIELDS: &[&str] = &["url", "code", "ttl_seconds"];
 
 /// `template.toml`: what a template needs from an event.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Manifest {
-    /// Fields of `data` without which the template cannot render (`url`, `code`, `ttl_seconds`).
-    #[serde(default)]
-    pub requires: Vec<String>,
+    /// Fields of `data` without which the template cannot render.
+    pub requires: Vec<DataField>,
     /// One line for people browsing templates.
-    #[serde(default)]
     pub description: Option<String>,
+}
+
+/// `template.toml` as written. `requires` is read as names and checked against the known
+/// fields afterwards, so that an unknown one is reported with the known ones.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestFile {
+    #[serde(default)]
+    requires: Vec<String>,
+    #[serde(default)]
+    description: Option<String>,
 }
 
 /// One template folder.
@@ -716,42 +722,36 @@ struct UserContext<'a> {
     app_metadata: &'a serde_json::Map<String, serde_json::Value>,
 }
 
-/// `data` as templates see it: everything sent, with the validated forms replacing what was
-/// sent (e.g. a trimmed link). The known fields are always present, as null when absent, so
-/// templates can test them without `?.`. Serialized straight from the event, without copying
-/// the map first.
+/// `data` as templates see it: everything sent, with the checked forms of the known fields
+/// ([`DataField`]) replacing what was sent (e.g. a trimmed link). The known fields are always
+/// present, as null when absent, so templates can test them without `?.`. Serialized straight
+/// from the event, without copying the map first.
 struct DataContext<'a>(&'a Data);
 
 impl Serialize for DataContext<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        const KNOWN: [&str; 3] = ["url", "code", "ttl_seconds"];
         let data = self.0;
         let extra = data
             .raw
             .keys()
-            .filter(|k| !KNOWN.contains(&k.as_str()))
+            .filter(|k| DataField::from_name(k).is_none())
             .count();
-        let mut map = serializer.serialize_map(Some(extra + KNOWN.len()))?;
+        let mut map = serializer.serialize_map(Some(extra + DataField::ALL.len()))?;
         // serde_json's map is ordered by key (a BTreeMap): keep that order, with the known
-        // fields in their sorted places, exactly as the merged map used to serialize.
-        let known: [(&str, Option<serde_json::Value>); 3] = [
-            ("code", data.code.as_deref().map(serde_json::Value::from)),
-            ("ttl_seconds", data.ttl_seconds.map(serde_json::Value::from)),
-            ("url", data.url.as_deref().map(serde_json::Value::from)),
-        ];
-        let mut known = known.into_iter().peekable();
+        // fields in their sorted places, as the merged map would serialize.
+        let mut known = DataField::BY_NAME.iter().peekable();
         for (key, value) in &data.raw {
-            while let Some((k, v)) = known.next_if(|(k, _)| *k < key.as_str()) {
-                map.serialize_entry(k, &v)?;
+            while let Some(field) = known.next_if(|f| f.name() < key.as_str()) {
+                map.serialize_entry(field.name(), &field.value(data))?;
             }
-            if KNOWN.contains(&key.as_str()) {
+            if DataField::from_name(key).is_some() {
                 continue;
             }
             map.serialize_entry(key, value)?;
         }
-        for (k, v) in known {
-            map.serialize_entry(k, &v)?;
+        for field in known {
+            map.serialize_entry(field.name(), &field.value(data))?;
         }
         map.end()
     }
@@ -964,25 +964,32 @@ fn new_tera(catalog: Arc<Catalog>, fixed: Arc<Fixed>, locale: Option<usize>) -> 
     tera
 }
 
+/// A missing `template.toml` is an empty manifest. A field in `requires` that is not a
+/// [`DataField`] is an error (and requires nothing).
 fn load_manifest(path: &Path, diags: &mut Vec<Diagnostic>) -> Manifest {
     let Ok(text) = std::fs::read_to_string(path) else {
         return Manifest::default();
     };
-    match toml::from_str::<Manifest>(&text) {
+    match toml::from_str::<ManifestFile>(&text) {
         Ok(m) => {
-            for field in &m.requires {
-                if !KNOWN_DATA_FIELDS.contains(&field.as_str()) {
-                    diags.push(Diagnostic::error(
+            let mut requires = Vec::with_capacity(m.requires.len());
+            for name in &m.requires {
+                match DataField::from_name(name) {
+                    Some(field) => requires.push(field),
+                    None => diags.push(Diagnostic::error(
                         path.to_path_buf(),
                         None,
                         format!(
-                            "requires `{field}`, which is not a known data field (known: {})",
-                            KNOWN_DATA_FIELDS.join(", ")
+                            "requires `{name}`, which is not a known data field (known: {})",
+                            DataField::known()
                         ),
-                    ));
+                    )),
                 }
             }
-            m
+            Manifest {
+                requires,
+                description: m.description,
+            }
         }
         Err(e) => {
             diags.push(Diagnostic::error(
@@ -1145,6 +1152,72 @@ mod tests {
         assert_eq!(
             ids,
             vec![(Some("a-b".into()), 1), (Some("c".into()), 2), (None, 3)]
+        );
+    }
+
+    /// A templates folder with one template, `note`, whose `template.toml` is `manifest`,
+    /// loaded with the shipped catalogs.
+    fn load_with_manifest(
+        manifest: &str,
+    ) -> (tempfile::TempDir, Option<Renderer>, Vec<Diagnostic>) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (catalog, diags) = Catalog::load(&root.join("locales"), &"en".parse().unwrap());
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let note = dir.path().join("note");
+        std::fs::create_dir(&note).unwrap();
+        std::fs::write(note.join("subject.txt"), "A note").unwrap();
+        std::fs::write(note.join("body.html"), "<p>{{ data.url }}</p>").unwrap();
+        std::fs::write(note.join("template.toml"), manifest).unwrap();
+        let (renderer, diags) = Renderer::load(dir.path(), Arc::new(catalog.unwrap()));
+        (dir, renderer, diags)
+    }
+
+    #[test]
+    fn a_required_field_that_is_not_a_data_field_is_a_load_error_naming_file_and_fields() {
+        let (dir, renderer, diags) = load_with_manifest("requires = [\"url\", \"tl_seconds\"]\n");
+        let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+        assert_eq!(errors.len(), 1, "{diags:?}");
+        assert_eq!(
+            errors[0].file.as_deref(),
+            Some(dir.path().join("note/template.toml").as_path())
+        );
+        assert_eq!(
+            errors[0].message,
+            "requires `tl_seconds`, which is not a known data field (known: url, code, ttl_seconds)"
+        );
+        // The known field is still required.
+        let renderer = renderer.unwrap();
+        assert_eq!(
+            renderer.templates()["note"].manifest.requires,
+            vec![DataField::Url]
+        );
+    }
+
+    #[test]
+    fn every_data_field_can_be_required() {
+        let names: Vec<String> = DataField::ALL
+            .iter()
+            .map(|f| format!("\"{}\"", f.name()))
+            .collect();
+        let (_dir, renderer, diags) =
+            load_with_manifest(&format!("requires = [{}]\n", names.join(", ")));
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        let renderer = renderer.unwrap();
+        assert_eq!(
+            renderer.templates()["note"].manifest.requires,
+            DataField::ALL
+        );
+    }
+
+    #[test]
+    fn data_shows_every_known_field_in_its_sorted_place_with_its_checked_value() {
+        let event = br#"{"id":"e","type":"t","user":{"email":"a@b.c"},
+            "data":{"zz":2,"url":" https://a.test/v ","a":1,"ttl_seconds":60}}"#;
+        let event = crate::event::parse(event, Default::default()).unwrap();
+        assert_eq!(
+            serde_json::to_string(&DataContext(&event.data)).unwrap(),
+            r#"{"a":1,"code":null,"ttl_seconds":60,"url":"https://a.test/v","zz":2}"#
         );
     }
 }
