@@ -7,7 +7,7 @@
 //! collision costs a miss, never a wrong value; the fixed slot count bounds the memory.
 //!
 //! It does not know what is cached or how a table is shared between threads: the `t()` memo
-//! (`render`) keeps one table per thread, [`crate::brand::BrandCache`] locks each
+//! (`render::translate`) keeps one table per thread, [`crate::brand::BrandCache`] locks each
 //! slot.
 
 use std::cell::Cell;

@@ -10,7 +10,7 @@
 //! missing in the source locale is an error: it never renders as its id.
 //!
 //! This module reads the locale folders once, at start-up; language negotiation lives in
-//! `locale`, and the template side of lookups (`t()`) in `render`.
+//! `locale`, and the template side of lookups (`t()`) in `render::translate`.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};

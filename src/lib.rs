@@ -3,7 +3,7 @@
 //! # Layout
 //!
 //! The core is pure (no I/O after start-up): [`event`] → [`pipeline`] (routing) →
-//! [`brand`] → [`locale`] → [`render`] (Tera + [`i18n`], CSS from [`preinline`]) → [`compose`]. Adapters sit at the
+//! [`brand`] → [`locale`] → [`render`] (Tera + [`i18n`], CSS inlined at load) → [`compose`]. Adapters sit at the
 //! edges: [`outbox`] (files, for the embedded mode), [`amqp`] (RabbitMQ), [`mailer`] (SMTP)
 //! and [`store`] (sent event ids); [`directory`] loads the profiles thin events only reference
 //! (files or an Auth0 Management API); [`worker`] settles each delivery; commands live in [`cmd`].
@@ -36,7 +36,6 @@ pub mod locale;
 pub mod mailer;
 pub mod outbox;
 pub mod pipeline;
-pub mod preinline;
 pub mod preview;
 pub mod render;
 pub mod runtime;
