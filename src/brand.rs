@@ -144,7 +144,7 @@ const CACHE_SLOTS: usize = 64;
 ///
 /// Every email of a client has the same brand, and resolving it (two URL parses, an address
 /// parse, six strings) was 11,000 instructions of an email's 230,000. The key is the exact
-/// values the brand is made of (the client's name and its [`BRAND_KEYS`]), and a slot answers
+/// values the brand is made of (the client's name and its `BRAND_KEYS`), and a slot answers
 /// only on an exact match (see [`crate::cache`]); a collision costs a miss. Each slot has its
 /// own lock, so workers rendering for different clients rarely wait for one another.
 #[derive(Default)]
