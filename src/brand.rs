@@ -4,9 +4,12 @@
 //! email of an application, and a colour goes into a `style` attribute. So each value is
 //! checked here and an unusable one is replaced by the default, with a note for the log.
 
+use std::sync::{Mutex, PoisonError};
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::cache::{DirectMapped, Key, Slot};
 use crate::event::{Client, check_link, parse_address};
 
 /// Branding used when an event's client sets none (or sets an unusable value).
@@ -140,27 +143,18 @@ const CACHE_SLOTS: usize = 64;
 /// Brands resolved recently, for one set of defaults (one pipeline).
 ///
 /// Every email of a client has the same brand, and resolving it (two URL parses, an address
-/// parse, six strings) was 11,000 instructions of an email's 230,000. A slot holds the exact
-/// values the brand was made of (the client's name and its [`BRAND_KEYS`]) and is used only
-/// on an exact match; a collision costs a miss.
+/// parse, six strings) was 11,000 instructions of an email's 230,000. The key is the exact
+/// values the brand is made of (the client's name and its `BRAND_KEYS`), and a slot answers
+/// only on an exact match (see [`crate::cache`]); a collision costs a miss. Each slot has its
+/// own lock, so workers rendering for different clients rarely wait for one another.
+#[derive(Default)]
 pub struct BrandCache {
-    slots: Vec<std::sync::Mutex<Option<CachedBrand>>>,
+    slots: DirectMapped<Mutex<Slot<CachedBrand>>, CACHE_SLOTS>,
 }
 
 struct CachedBrand {
-    key: Vec<u8>,
     brand: Brand,
     notes: Vec<String>,
-}
-
-impl Default for BrandCache {
-    fn default() -> Self {
-        BrandCache {
-            slots: (0..CACHE_SLOTS)
-                .map(|_| std::sync::Mutex::new(None))
-                .collect(),
-        }
-    }
 }
 
 impl std::fmt::Debug for BrandCache {
@@ -181,39 +175,29 @@ impl BrandCache {
     ) -> Brand {
         let empty = Map::new();
         let meta = client.map_or(&empty, |c| &c.client_metadata);
-        let mut key = Vec::with_capacity(256);
-        let name = client.and_then(|c| c.name.as_deref());
-        for part in std::iter::once(name).chain(BRAND_KEYS.iter().map(|k| text(meta, k))) {
-            match part {
-                // Length first, so no two sets of values share a key.
-                Some(s) => {
-                    key.extend_from_slice(&(s.len() as u32 + 1).to_le_bytes());
-                    key.extend_from_slice(s.as_bytes());
-                }
-                None => key.extend_from_slice(&0u32.to_le_bytes()),
-            }
+        let mut key = Key::new();
+        key.opt_str(client.and_then(|c| c.name.as_deref()));
+        for k in BRAND_KEYS {
+            key.opt_str(text(meta, k));
         }
-        // FNV-1a over the key picks the slot.
-        let hash = key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-        });
-        let slot = &self.slots[(hash % CACHE_SLOTS as u64) as usize];
-        let lock = || {
-            slot.lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        if let Some(hit) = lock().as_ref().filter(|c| c.key == key) {
+        let slot = self.slots.slot(&key);
+        // A panic elsewhere while a lock was held cannot have left the slot half written
+        // (see `Slot::put`), so a poisoned lock is used as it is.
+        let lock = || slot.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(hit) = lock().get(&key) {
             notes.extend(hit.notes.iter().cloned());
             return hit.brand.clone();
         }
         let mut own = Vec::new();
         let brand = Brand::resolve(client, defaults, fallback_name, allow_http, &mut own);
         notes.extend(own.iter().cloned());
-        *lock() = Some(CachedBrand {
-            key,
-            brand: brand.clone(),
-            notes: own,
-        });
+        lock().put(
+            &key,
+            CachedBrand {
+                brand: brand.clone(),
+                notes: own,
+            },
+        );
         brand
     }
 }

@@ -4,13 +4,13 @@
 //! text parts) and one for HTML, whose literal text is HTML-escaped by a Fluent transform so a
 //! translator's `&` or `<` can never become markup. Isolation marks (U+2068/U+2069) are off in
 //! both: they show up as boxes in subjects and break links; HTML output isolates arguments with
-//! `<bdi>` instead (see `render`).
+//! `<bdi>` instead (the HTML bundle's formatter, `html_argument`).
 //!
 //! A message missing in a locale is taken from the source locale (`en`), per message. A message
 //! missing in the source locale is an error: it never renders as its id.
 //!
 //! This module reads the locale folders once, at start-up; language negotiation lives in
-//! `locale`, and the template side of lookups (`t()`) in `render`.
+//! `locale`, and the template side of lookups (`t()`) in `render::translate`.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -364,7 +364,8 @@ fn load_locale(id: LanguageIdentifier, folder: &Path, diags: &mut Vec<Diagnostic
         }
         let resource = Arc::new(resource);
         if duplicate {
-            // Keep the first definition; the error above already stops a deploy.
+            // The later file's definitions replace the earlier ones (that is what
+            // `add_resource_overriding` does); the error above already stops a deploy.
             text.add_resource_overriding(resource.clone());
             html.add_resource_overriding(resource);
         } else {

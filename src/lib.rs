@@ -3,11 +3,12 @@
 //! # Layout
 //!
 //! The core is pure (no I/O after start-up): [`event`] → [`pipeline`] (routing) →
-//! [`brand`] → [`locale`] → [`render`] (Tera + [`i18n`], CSS from [`preinline`]) → [`compose`]. Adapters sit at the
+//! [`brand`] → [`locale`] → [`render`] (Tera + [`i18n`], CSS inlined at load) → [`compose`]. Adapters sit at the
 //! edges: [`outbox`] (files, for the embedded mode), [`amqp`] (RabbitMQ), [`mailer`] (SMTP)
 //! and [`store`] (sent event ids); [`directory`] loads the profiles thin events only reference
 //! (files or an Auth0 Management API); [`worker`] settles each delivery; commands live in [`cmd`].
 //!
+//! - [`cache`]: the key encoding and direct-mapped table of the hot-path caches.
 //! - [`cli`]: command-line definitions.
 //! - [`config`]: settings from defaults, the TOML file and `MAILROOM_*` variables.
 //! - [`diagnostic`]: problems found while loading, with file and line.
@@ -21,6 +22,7 @@
 
 pub mod amqp;
 pub mod brand;
+pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod compose;
@@ -38,7 +40,6 @@ pub mod mailer;
 pub mod observe;
 pub mod outbox;
 pub mod pipeline;
-pub mod preinline;
 pub mod preview;
 pub mod render;
 pub mod runtime;

@@ -363,13 +363,7 @@ impl Pipeline {
             .template(template)
             .map_err(|e| Rejection::new(DeadKind::Unroutable, e.to_string(), id))?;
         for field in &info.manifest.requires {
-            let present = match field.as_str() {
-                "url" => event.data.url.is_some(),
-                "code" => event.data.code.is_some(),
-                "ttl_seconds" => event.data.ttl_seconds.is_some(),
-                _ => true,
-            };
-            if !present {
+            if !field.is_present(&event.data) {
                 return Err(Rejection::new(
                     DeadKind::Malformed,
                     format!("data.{field}: missing (template `{template}` needs it)"),

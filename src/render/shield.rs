@@ -1,4 +1,5 @@
-//! CSS inlined once per template at load, not once per email.
+//! Shielding Tera code from the CSS inliner and putting it back: pure string work, so that
+//! CSS can be inlined once per template file at load rather than once per email.
 //!
 //! Inlining the layout's `<style>` into `style=""` attributes cost ~58 % of the instructions
 //! of an email when done on every rendered page (css-inline parses the whole document with
@@ -10,19 +11,20 @@
 //!    and CSS parsers keep as it is: an HTML comment between elements (so a `{% for %}` inside a
 //!    `<table>` is not moved out of it, as text would be), a bare token inside an attribute
 //!    value, a `<title>` or an HTML comment.
-//! 2. css-inline inlines the shielded HTML: the layout as a document (its own `<style>`, with
-//!    `@media` rules kept), every other file (the template's body, included partials) as a
-//!    fragment with the layout's stylesheet.
+//! 2. css-inline inlines the shielded HTML (`render::css`): the layout as a document (its own
+//!    `<style>`, with `@media` rules kept), every other file (the template's body, included
+//!    partials) as a fragment with the layout's stylesheet.
 //! 3. [`unshield`] puts the Tera code back and checks that every placeholder survived once and
 //!    that control flow kept its order.
 //!
 //! What this cannot express is refused, with a reason, and that template is inlined per email
 //! as before: Tera code inside `<style>`/`<script>` (the CSS would depend on values), Tera code
 //! inside a tag but outside an attribute value (`<td {% if x %}class="a"{% endif %}>`), computed
-//! `include`/`extends` names, `{% raw %}`. [`crate::pipeline::Pipeline::load`] then renders
-//! every sample in every locale both ways and keeps a template pre-inlined only when the two
-//! give the same document: a selector that needs an ancestor from another file (`.content p`
-//! with `.content` in the layout and `<p>` in the body) differs there and falls back.
+//! `include`/`extends` names, `{% raw %}`. [`crate::pipeline::Pipeline::check_preinlined`] then
+//! renders every sample both ways (at start-up in one locale per text direction, in `check` in
+//! every locale) and keeps a template pre-inlined only when the two give the same document: a
+//! selector that needs an ancestor from another file (`.content p` with `.content` in the
+//! layout and `<p>` in the body) differs there and falls back.
 
 use std::fmt::Write as _;
 
@@ -70,120 +72,139 @@ pub fn shield(src: &str) -> Result<Shielded, String> {
     let bytes = src.as_bytes();
     let mut html = String::with_capacity(src.len());
     let mut pieces = Vec::new();
-    let mut state = State::Data;
-    // The element whose text is raw or RCDATA, to know where it ends.
-    let mut raw_end = String::new();
-    // The name of the tag being read (to enter raw states after `>`).
-    let mut tag_name = String::new();
+    let mut scan = Scan {
+        state: State::Data,
+        raw_end: String::new(),
+        tag_name: String::new(),
+    };
     let mut i = 0;
     let mut copied = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'{' && matches!(bytes.get(i + 1), Some(b'{' | b'%' | b'#')) {
-            let end = tera_end(src, i).ok_or_else(|| {
-                format!(
-                    "line {}: unclosed Tera code",
-                    crate::diagnostic::line_of(src, i)
-                )
-            })?;
-            let code = &src[i..end];
-            let is_tag = bytes[i + 1] != b'{';
-            if is_tag && tag_words(code).first() == Some(&"raw") {
-                return Err("`{% raw %}` blocks are not pre-inlined".to_owned());
-            }
-            let as_comment = match state {
-                State::Data => true,
-                State::Tag(Some(_)) | State::Comment | State::Rcdata => false,
-                State::Tag(None) => {
-                    return Err(format!(
-                        "line {}: Tera code inside a tag, outside an attribute value",
-                        crate::diagnostic::line_of(src, i)
-                    ));
-                }
-                State::RawText => {
-                    return Err(format!(
-                        "line {}: Tera code inside <{raw_end}>: its content would depend on values",
-                        crate::diagnostic::line_of(src, i)
-                    ));
-                }
-            };
-            html.push_str(&src[copied..i]);
-            let n = pieces.len();
-            if as_comment {
-                let _ = write!(html, "<!--{MARK}{n}z-->");
-            } else {
-                let _ = write!(html, "{MARK}{n}z");
-            }
-            pieces.push(Piece {
-                code: code.to_owned(),
-                as_comment,
-                is_tag,
-            });
-            i = end;
-            copied = end;
+        if bytes[i] != b'{' || !matches!(bytes.get(i + 1), Some(b'{' | b'%' | b'#')) {
+            i = scan.step(src, i);
             continue;
         }
-        match state {
+        let end = tera_end(src, i).ok_or_else(|| {
+            format!(
+                "line {}: unclosed Tera code",
+                crate::diagnostic::line_of(src, i)
+            )
+        })?;
+        let code = &src[i..end];
+        let is_tag = bytes[i + 1] != b'{';
+        if is_tag && tag_words(code).first() == Some(&"raw") {
+            return Err("`{% raw %}` blocks are not pre-inlined".to_owned());
+        }
+        let as_comment = scan.as_comment(src, i)?;
+        html.push_str(&src[copied..i]);
+        let n = pieces.len();
+        if as_comment {
+            let _ = write!(html, "<!--{MARK}{n}z-->");
+        } else {
+            let _ = write!(html, "{MARK}{n}z");
+        }
+        pieces.push(Piece {
+            code: code.to_owned(),
+            as_comment,
+            is_tag,
+        });
+        i = end;
+        copied = end;
+    }
+    html.push_str(&src[copied..]);
+    Ok(Shielded { html, pieces })
+}
+
+/// Where the HTML tokenizer is, as far as shielding needs to know.
+struct Scan {
+    state: State,
+    /// The element whose text is raw or RCDATA, to know where it ends.
+    raw_end: String,
+    /// The name of the tag being read (to enter raw states after `>`).
+    tag_name: String,
+}
+
+impl Scan {
+    /// Whether Tera code at `i` becomes an HTML comment (between elements) or a bare token
+    /// (in an attribute value, a comment, RCDATA); an error where neither would survive.
+    fn as_comment(&self, src: &str, i: usize) -> Result<bool, String> {
+        match self.state {
+            State::Data => Ok(true),
+            State::Tag(Some(_)) | State::Comment | State::Rcdata => Ok(false),
+            State::Tag(None) => Err(format!(
+                "line {}: Tera code inside a tag, outside an attribute value",
+                crate::diagnostic::line_of(src, i)
+            )),
+            State::RawText => Err(format!(
+                "line {}: Tera code inside <{}>: its content would depend on values",
+                crate::diagnostic::line_of(src, i),
+                self.raw_end
+            )),
+        }
+    }
+
+    /// Reads the HTML (not Tera code) at `i`; returns where to read next.
+    fn step(&mut self, src: &str, i: usize) -> usize {
+        let bytes = src.as_bytes();
+        let b = bytes[i];
+        match self.state {
             State::Data => {
                 if src[i..].starts_with("<!--") {
-                    state = State::Comment;
-                    i += 4;
-                    continue;
+                    self.state = State::Comment;
+                    return i + 4;
                 }
                 if b == b'<' {
                     let next = bytes.get(i + 1).copied().unwrap_or(b' ');
                     if next.is_ascii_alphabetic() {
-                        state = State::Tag(None);
-                        tag_name = src[i + 1..]
+                        self.state = State::Tag(None);
+                        self.tag_name = src[i + 1..]
                             .bytes()
                             .take_while(|c| c.is_ascii_alphanumeric())
                             .map(|c| c.to_ascii_lowercase() as char)
                             .collect();
                     } else if next == b'/' || next == b'!' {
-                        state = State::Tag(None);
-                        tag_name.clear();
+                        self.state = State::Tag(None);
+                        self.tag_name.clear();
                     }
                 }
             }
             State::Tag(None) => match b {
-                b'"' | b'\'' => state = State::Tag(Some(b)),
+                b'"' | b'\'' => self.state = State::Tag(Some(b)),
                 b'>' => {
-                    state = match tag_name.as_str() {
+                    self.state = match self.tag_name.as_str() {
                         "style" | "script" => State::RawText,
                         "title" | "textarea" => State::Rcdata,
                         _ => State::Data,
                     };
-                    raw_end = std::mem::take(&mut tag_name);
+                    self.raw_end = std::mem::take(&mut self.tag_name);
                 }
                 _ => {}
             },
             State::Tag(Some(q)) => {
                 if b == q {
-                    state = State::Tag(None);
+                    self.state = State::Tag(None);
                 }
             }
             State::Comment => {
                 if src[i..].starts_with("-->") {
-                    state = State::Data;
-                    i += 3;
-                    continue;
+                    self.state = State::Data;
+                    return i + 3;
                 }
             }
             State::Rcdata | State::RawText => {
+                let end = &self.raw_end;
                 if b == b'<'
-                    && src.get(i + 2..i + 2 + raw_end.len()).is_some_and(|name| {
-                        bytes[i + 1] == b'/' && name.eq_ignore_ascii_case(&raw_end)
-                    })
+                    && src
+                        .get(i + 2..i + 2 + end.len())
+                        .is_some_and(|name| bytes[i + 1] == b'/' && name.eq_ignore_ascii_case(end))
                 {
-                    state = State::Tag(None);
-                    tag_name.clear();
+                    self.state = State::Tag(None);
+                    self.tag_name.clear();
                 }
             }
         }
-        i += 1;
+        i + 1
     }
-    html.push_str(&src[copied..]);
-    Ok(Shielded { html, pieces })
 }
 
 /// The end (exclusive) of the Tera code starting at `start` (`{{`, `{%` or `{#`), skipping

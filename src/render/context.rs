@@ -1,0 +1,166 @@
+//! What templates see: `lang`, `dir`, `align`, `user`, `client`, `brand`, `data` and
+//! `expires_in`, built per email from a [`RenderRequest`].
+//!
+//! Values from the event go in as data and are escaped wherever a template prints them; none
+//! is marked safe here.
+
+use fluent_bundle::{FluentArgs, FluentValue};
+use serde::Serialize;
+use tera::Context;
+
+use super::translate::LOCALE_INDEX;
+use super::{RenderError, RenderRequest, Renderer};
+use crate::event::{Data, DataField};
+use crate::i18n::Markup;
+
+impl Renderer {
+    pub(super) fn context(&self, req: &RenderRequest<'_>) -> Result<Context, RenderError> {
+        let locale = self.catalog.locale(req.locale);
+        let user = req.user;
+        let mut ctx = Context::new();
+        ctx.insert("lang", &locale.tag);
+        ctx.insert(LOCALE_INDEX, &req.locale);
+        ctx.insert("dir", locale.dir.as_str());
+        // The start side of the text, for `align=` attributes (Outlook ignores `text-align: start`).
+        ctx.insert(
+            "align",
+            match locale.dir {
+                crate::locale::Direction::Ltr => "left",
+                crate::locale::Direction::Rtl => "right",
+            },
+        );
+        ctx.insert(
+            "user",
+            &UserContext {
+                user_id: user.user_id.as_deref(),
+                email: user.email.as_ref(),
+                name: user.name.as_deref(),
+                given_name: user.given_name.as_deref(),
+                nickname: user.nickname.as_deref(),
+                greeting_name: user.greeting_name(),
+                user_metadata: &user.user_metadata,
+                app_metadata: &user.app_metadata,
+            },
+        );
+        ctx.insert(
+            "client",
+            &ClientContext {
+                client_id: req.client_id,
+                name: &req.brand.name,
+            },
+        );
+        ctx.insert("brand", req.brand);
+        ctx.insert("data", &DataContext(req.data));
+        let expires_in = match req.data.ttl_seconds {
+            Some(secs) => Some(self.duration_text(req.locale, secs)?),
+            None => None,
+        };
+        ctx.insert("expires_in", &expires_in);
+        Ok(ctx)
+    }
+
+    /// "24 hours", "2 Tagen", "ساعتين": a lifetime in its largest whole unit, through the
+    /// locale's plural rules.
+    fn duration_text(&self, locale: usize, secs: u64) -> Result<String, RenderError> {
+        let (id, count) = largest_unit(secs);
+        let mut args = FluentArgs::new();
+        args.set("count", FluentValue::from(count));
+        Ok(self
+            .catalog
+            .format(locale, id, Some(&args), Markup::Text)?
+            .text)
+    }
+}
+
+/// The largest unit that expresses `secs` as a whole number: days, then hours, else minutes
+/// (rounded down, never below one: a link must not seem to live longer than it does).
+pub fn largest_unit(secs: u64) -> (&'static str, u64) {
+    if secs >= 86_400 && secs.is_multiple_of(86_400) {
+        ("duration-days", secs / 86_400)
+    } else if secs >= 3_600 && secs.is_multiple_of(3_600) {
+        ("duration-hours", secs / 3_600)
+    } else {
+        ("duration-minutes", (secs / 60).max(1))
+    }
+}
+
+#[derive(Serialize)]
+struct UserContext<'a> {
+    user_id: Option<&'a str>,
+    email: &'a str,
+    name: Option<&'a str>,
+    given_name: Option<&'a str>,
+    nickname: Option<&'a str>,
+    /// The first usable of given name, name and nickname.
+    greeting_name: Option<&'a str>,
+    user_metadata: &'a serde_json::Map<String, serde_json::Value>,
+    app_metadata: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct ClientContext<'a> {
+    client_id: Option<&'a str>,
+    name: &'a str,
+}
+
+/// `data` as templates see it: everything sent, with the checked forms of the known fields
+/// ([`DataField`]) replacing what was sent (e.g. a trimmed link). The known fields are always
+/// present, as null when absent, so templates can test them without `?.`. Serialized straight
+/// from the event, without copying the map first.
+struct DataContext<'a>(&'a Data);
+
+impl Serialize for DataContext<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let data = self.0;
+        let extra = data
+            .raw
+            .keys()
+            .filter(|k| DataField::from_name(k).is_none())
+            .count();
+        let mut map = serializer.serialize_map(Some(extra + DataField::ALL.len()))?;
+        // serde_json's map is ordered by key (a BTreeMap): keep that order, with the known
+        // fields in their sorted places, as the merged map would serialize.
+        let mut known = DataField::BY_NAME.iter().peekable();
+        for (key, value) in &data.raw {
+            while let Some(field) = known.next_if(|f| f.name() < key.as_str()) {
+                map.serialize_entry(field.name(), &field.value(data))?;
+            }
+            if DataField::from_name(key).is_some() {
+                continue;
+            }
+            map.serialize_entry(key, value)?;
+        }
+        for field in known {
+            map.serialize_entry(field.name(), &field.value(data))?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes_use_their_largest_whole_unit() {
+        assert_eq!(largest_unit(86_400), ("duration-days", 1));
+        assert_eq!(largest_unit(2 * 86_400), ("duration-days", 2));
+        assert_eq!(largest_unit(36 * 3_600), ("duration-hours", 36));
+        assert_eq!(largest_unit(3_600), ("duration-hours", 1));
+        assert_eq!(largest_unit(5_400), ("duration-minutes", 90));
+        assert_eq!(largest_unit(45), ("duration-minutes", 1));
+        assert_eq!(largest_unit(119), ("duration-minutes", 1));
+    }
+
+    #[test]
+    fn data_shows_every_known_field_in_its_sorted_place_with_its_checked_value() {
+        let event = br#"{"id":"e","type":"t","user":{"email":"a@b.c"},
+            "data":{"zz":2,"url":" https://a.test/v ","a":1,"ttl_seconds":60}}"#;
+        let event = crate::event::parse(event, Default::default()).unwrap();
+        assert_eq!(
+            serde_json::to_string(&DataContext(&event.data)).unwrap(),
+            r#"{"a":1,"code":null,"ttl_seconds":60,"url":"https://a.test/v","zz":2}"#
+        );
+    }
+}

@@ -1,0 +1,335 @@
+//! Reading `templates/`: the template folders, their `template.toml` manifests and samples,
+//! the shared layouts; and building the [`Renderer`] from them, once, at start-up.
+//!
+//! Folder layout: `templates/<name>/{subject.txt, body.html, body.txt?, template.toml?,
+//! samples/*.json}`, shared layouts in `templates/layouts/`. Every problem found is returned
+//! as a [`Diagnostic`] naming the file (and line, when known), so `check` can list them all.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::css::{new_inliner, preinline_templates};
+use super::scan::{MessageUse, scan_message_ids};
+use super::translate::{Fixed, new_tera};
+use super::{Renderer, one_line};
+use crate::diagnostic::{Diagnostic, line_of};
+use crate::event::DataField;
+use crate::i18n::Catalog;
+
+/// Files every template folder must have.
+pub const REQUIRED_FILES: &[&str] = &["subject.txt", "body.html"];
+
+/// `template.toml`: what a template needs from an event.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Manifest {
+    /// Fields of `data` without which the template cannot render.
+    pub requires: Vec<DataField>,
+    /// One line for people browsing templates.
+    pub description: Option<String>,
+}
+
+/// `template.toml` as written. `requires` is read as names and checked against the known
+/// fields afterwards, so that an unknown one is reported with the known ones.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestFile {
+    #[serde(default)]
+    requires: Vec<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+/// One template folder.
+#[derive(Debug, Clone)]
+pub struct TemplateInfo {
+    pub name: String,
+    pub dir: PathBuf,
+    pub has_text: bool,
+    pub manifest: Manifest,
+    /// `samples/*.json`, sorted: events for `preview` and `check`.
+    pub samples: Vec<PathBuf>,
+}
+
+/// (Tera name, path, source) of every file to compile.
+type Sources = Vec<(String, PathBuf, String)>;
+
+impl Renderer {
+    /// Loads every template under `dir`. All problems are returned; the renderer is `None`
+    /// when the templates cannot be compiled together.
+    pub fn load(dir: &Path, catalog: Arc<Catalog>) -> (Option<Renderer>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let (sources, templates) = read_templates(dir, &mut diags);
+        let usage: Vec<MessageUse> = sources
+            .iter()
+            .flat_map(|(_, path, src)| scan_message_ids(path, src))
+            .collect();
+        if !syntax_ok(&sources, &catalog, &mut diags) {
+            return (None, diags);
+        }
+        let fixed = Arc::new(Fixed::build(&catalog, &usage));
+        let mut tera = new_tera(catalog.clone(), fixed.clone(), None);
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, _, s)| (n.as_str(), s.as_str())))
+        {
+            diags.push(Diagnostic::error(dir.to_path_buf(), None, one_line(&e)));
+            return (None, diags);
+        }
+        let inliner = new_inliner();
+        let (preinlined, plans) =
+            preinline_templates(&sources, &templates, &inliner, &catalog, &fixed);
+        (
+            Some(Renderer {
+                tera,
+                preinlined,
+                plans,
+                catalog,
+                inliner,
+                templates,
+                usage,
+            }),
+            diags,
+        )
+    }
+}
+
+/// Reads the layouts and every template folder: the sources to compile, and the complete
+/// templates (a folder missing a required file is reported and left out).
+fn read_templates(
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> (Sources, BTreeMap<String, TemplateInfo>) {
+    let (found, layouts) = discover(dir, diags);
+    let mut sources = Sources::new();
+    let mut read = |tera_name: String, path: &Path, diags: &mut Vec<Diagnostic>| {
+        match std::fs::read_to_string(path) {
+            Ok(s) => sources.push((tera_name, path.to_path_buf(), s)),
+            Err(e) => diags.push(Diagnostic::error(
+                path.to_path_buf(),
+                None,
+                format!("cannot read: {e}"),
+            )),
+        }
+    };
+    for path in &layouts {
+        let file = path.file_name().unwrap_or_default().to_string_lossy();
+        read(format!("layouts/{file}"), path, diags);
+    }
+    let mut templates = BTreeMap::new();
+    for (name, tdir) in found {
+        let mut complete = true;
+        for file in REQUIRED_FILES {
+            let p = tdir.join(file);
+            if p.is_file() {
+                read(format!("{name}/{file}"), &p, diags);
+            } else {
+                complete = false;
+                diags.push(Diagnostic::error(
+                    p,
+                    None,
+                    format!("template `{name}` has no {file}"),
+                ));
+            }
+        }
+        let text = tdir.join("body.txt");
+        let has_text = text.is_file();
+        if has_text {
+            read(format!("{name}/body.txt"), &text, diags);
+        }
+        let manifest = load_manifest(&tdir.join("template.toml"), diags);
+        if complete {
+            templates.insert(
+                name.clone(),
+                TemplateInfo {
+                    samples: files_in(&tdir.join("samples"), &["json"]),
+                    name,
+                    dir: tdir,
+                    has_text,
+                    manifest,
+                },
+            );
+        }
+    }
+    (sources, templates)
+}
+
+/// Syntax first, one file at a time, so every broken file is reported with its line.
+/// Inheritance is resolved afterwards, when all files are compiled together.
+fn syntax_ok(sources: &Sources, catalog: &Arc<Catalog>, diags: &mut Vec<Diagnostic>) -> bool {
+    let mut ok = true;
+    for (name, path, src) in sources {
+        let mut probe = new_tera(catalog.clone(), Arc::default(), None);
+        if let Err(e) = probe.add_raw_template(name, src)
+            && let tera::ErrorKind::SyntaxError(report) = e.kind()
+        {
+            ok = false;
+            diags.push(Diagnostic::error(
+                path.clone(),
+                Some(report.span().start_line),
+                format!("template syntax error: {}", report.message()),
+            ));
+        }
+    }
+    ok
+}
+
+/// Lists the template folders under `dir` without parsing anything.
+fn discover(dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<(String, PathBuf)>, Vec<PathBuf>) {
+    let mut templates = Vec::new();
+    let mut layouts = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                dir.to_path_buf(),
+                None,
+                format!("cannot read the templates folder: {e}"),
+            ));
+            return (templates, layouts);
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !path.is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == "layouts" {
+            layouts = files_in(&path, &["html", "txt"]);
+        } else if name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            templates.push((name, path));
+        } else {
+            diags.push(Diagnostic::warning(
+                path,
+                None,
+                format!(
+                    "`{name}` is not a template name (lowercase letters, digits and `_`); skipped"
+                ),
+            ));
+        }
+    }
+    templates.sort();
+    (templates, layouts)
+}
+
+fn files_in(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.is_file()
+                        && p.extension()
+                            .and_then(|x| x.to_str())
+                            .is_some_and(|x| extensions.contains(&x))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// A missing `template.toml` is an empty manifest. A field in `requires` that is not a
+/// [`DataField`] is an error (and requires nothing).
+fn load_manifest(path: &Path, diags: &mut Vec<Diagnostic>) -> Manifest {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Manifest::default();
+    };
+    match toml::from_str::<ManifestFile>(&text) {
+        Ok(m) => {
+            let mut requires = Vec::with_capacity(m.requires.len());
+            for name in &m.requires {
+                match DataField::from_name(name) {
+                    Some(field) => requires.push(field),
+                    None => diags.push(Diagnostic::error(
+                        path.to_path_buf(),
+                        None,
+                        format!(
+                            "requires `{name}`, which is not a known data field (known: {})",
+                            DataField::known()
+                        ),
+                    )),
+                }
+            }
+            Manifest {
+                requires,
+                description: m.description,
+            }
+        }
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                path.to_path_buf(),
+                e.span().map(|s| line_of(&text, s.start)),
+                format!("invalid template.toml: {}", e.message()),
+            ));
+            Manifest::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A templates folder with one template, `note`, whose `template.toml` is `manifest`,
+    /// loaded with the shipped catalogs.
+    fn load_with_manifest(
+        manifest: &str,
+    ) -> (tempfile::TempDir, Option<Renderer>, Vec<Diagnostic>) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (catalog, diags) = Catalog::load(&root.join("locales"), &"en".parse().unwrap());
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let note = dir.path().join("note");
+        std::fs::create_dir(&note).unwrap();
+        std::fs::write(note.join("subject.txt"), "A note").unwrap();
+        std::fs::write(note.join("body.html"), "<p>{{ data.url }}</p>").unwrap();
+        std::fs::write(note.join("template.toml"), manifest).unwrap();
+        let (renderer, diags) = Renderer::load(dir.path(), Arc::new(catalog.unwrap()));
+        (dir, renderer, diags)
+    }
+
+    #[test]
+    fn a_required_field_that_is_not_a_data_field_is_a_load_error_naming_file_and_fields() {
+        let (dir, renderer, diags) = load_with_manifest("requires = [\"url\", \"tl_seconds\"]\n");
+        let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+        assert_eq!(errors.len(), 1, "{diags:?}");
+        assert_eq!(
+            errors[0].file.as_deref(),
+            Some(dir.path().join("note/template.toml").as_path())
+        );
+        assert_eq!(
+            errors[0].message,
+            "requires `tl_seconds`, which is not a known data field (known: url, code, ttl_seconds)"
+        );
+        // The known field is still required.
+        let renderer = renderer.unwrap();
+        assert_eq!(
+            renderer.templates()["note"].manifest.requires,
+            vec![DataField::Url]
+        );
+    }
+
+    #[test]
+    fn every_data_field_can_be_required() {
+        let names: Vec<String> = DataField::ALL
+            .iter()
+            .map(|f| format!("\"{}\"", f.name()))
+            .collect();
+        let (_dir, renderer, diags) =
+            load_with_manifest(&format!("requires = [{}]\n", names.join(", ")));
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        let renderer = renderer.unwrap();
+        assert_eq!(
+            renderer.templates()["note"].manifest.requires,
+            DataField::ALL
+        );
+    }
+}
