@@ -9,7 +9,7 @@ use std::sync::{Mutex, PoisonError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::cache::{DirectMapped, Key, Slot};
+use crate::cache::{Key, Slot, Table};
 use crate::event::{Client, check_link, parse_address};
 
 /// Branding used when an event's client sets none (or sets an unusable value).
@@ -149,7 +149,7 @@ const CACHE_SLOTS: usize = 64;
 /// own lock, so workers rendering for different clients rarely wait for one another.
 #[derive(Default)]
 pub struct BrandCache {
-    slots: DirectMapped<Mutex<Slot<CachedBrand>>, CACHE_SLOTS>,
+    slots: Table<Mutex<Slot<CachedBrand>>, CACHE_SLOTS>,
 }
 
 struct CachedBrand {
@@ -180,26 +180,35 @@ impl BrandCache {
         for k in BRAND_KEYS {
             key.opt_str(text(meta, k));
         }
-        let slot = self.slots.slot(&key);
-        // A panic elsewhere while a lock was held cannot have left the slot half written
-        // (see `Slot::put`), so a poisoned lock is used as it is.
-        let lock = || slot.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(hit) = lock().get(&key) {
-            notes.extend(hit.notes.iter().cloned());
-            return hit.brand.clone();
+        // A panic elsewhere while a lock was held cannot have left a slot half written (see
+        // `Slot::put`), so a poisoned lock is used as it is. Each slot is locked on its own
+        // (never both at once), so two keys with crossed slot pairs cannot deadlock.
+        let [first, second] = self.slots.slots(&key);
+        for slot in [first, second] {
+            if let Some(hit) = lock(slot).get(&key) {
+                notes.extend(hit.notes.iter().cloned());
+                return hit.brand.clone();
+            }
         }
         let mut own = Vec::new();
         let brand = Brand::resolve(client, defaults, fallback_name, allow_http, &mut own);
         notes.extend(own.iter().cloned());
-        lock().put(
-            &key,
-            CachedBrand {
-                brand: brand.clone(),
-                notes: own,
-            },
-        );
+        let cached = CachedBrand {
+            brand: brand.clone(),
+            notes: own,
+        };
+        let target = if !lock(first).fits(&key) && lock(second).fits(&key) {
+            second
+        } else {
+            first
+        };
+        lock(target).put(&key, cached);
         brand
     }
+}
+
+fn lock(slot: &Mutex<Slot<CachedBrand>>) -> std::sync::MutexGuard<'_, Slot<CachedBrand>> {
+    slot.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn text<'a>(meta: &'a Map<String, Value>, key: &str) -> Option<&'a str> {

@@ -22,7 +22,7 @@ use tera::{Function, Kwargs, State, Tera, TeraResult, Value};
 
 use super::scan::MessageUse;
 use super::shield::tera_end;
-use crate::cache::{DirectMapped, Key, Slot};
+use crate::cache::{Key, Slot, Table};
 use crate::i18n::{Catalog, Formatted, Markup, SafeHtml};
 
 /// The context variable through which `t()` learns the locale: the catalog index.
@@ -78,8 +78,8 @@ struct Memoized {
 }
 
 thread_local! {
-    static MEMO: RefCell<DirectMapped<Slot<Memoized>, MEMO_SLOTS>> =
-        RefCell::new(DirectMapped::default());
+    static MEMO: RefCell<Table<Slot<Memoized>, MEMO_SLOTS>> =
+        RefCell::new(Table::default());
 }
 
 impl Function<TeraResult<String>> for Translate {
@@ -108,8 +108,9 @@ impl Function<TeraResult<String>> for Translate {
         }
         let key = self.memo_key(&kwargs, locale, html, id)?;
         let hit = MEMO.with_borrow(|memo| {
-            memo.slot(&key)
-                .get(&key)
+            memo.slots(&key)
+                .into_iter()
+                .find_map(|slot| slot.get(&key))
                 .map(|m| (m.text.clone(), m.fell_back))
         });
         let (text, fell_back) = match hit {
@@ -128,7 +129,8 @@ impl Function<TeraResult<String>> for Translate {
                         text: formatted.text.clone(),
                         fell_back: formatted.fell_back,
                     };
-                    memo.slot_mut(&key).put(&key, remembered);
+                    let (first, second) = memo.slots_mut(&key);
+                    Slot::put_either(first, second, &key, remembered);
                 });
                 (formatted.text, formatted.fell_back)
             }
