@@ -86,3 +86,10 @@ pub fn summarize_errors(list: &[Diagnostic]) -> Option<String> {
         Some(errors.join("\n"))
     }
 }
+
+/// Logs the warnings among `diags` (for start-up); errors are reported by the caller.
+pub fn log_warnings(diags: &[Diagnostic]) {
+    for d in diags.iter().filter(|d| !d.is_error()) {
+        tracing::warn!("{d}");
+    }
+}

@@ -50,11 +50,6 @@ pub struct Topology {
     pub queue_type: QueueType,
 }
 
-/// `10s`, `1m`, `1h30m`: the delay as it appears in a retry queue's name.
-pub fn delay_name(d: Duration) -> String {
-    humantime::format_duration(d).to_string().replace(' ', "")
-}
-
 impl Topology {
     pub fn new(queue: &str, delays: &[Duration], queue_type: QueueType) -> Topology {
         Topology {
@@ -62,7 +57,7 @@ impl Topology {
             dlq: format!("{queue}.dlq"),
             retry: delays
                 .iter()
-                .map(|d| (*d, format!("{queue}.retry.{}", delay_name(*d))))
+                .map(|d| (*d, crate::config::retry_queue_name(queue, *d)))
                 .collect(),
             queue_type,
         }

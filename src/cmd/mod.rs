@@ -23,10 +23,3 @@ pub(crate) fn read_input(path: &Path) -> anyhow::Result<Vec<u8>> {
         std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
     }
 }
-
-/// Logs warnings from loading; errors are reported by the caller.
-pub(crate) fn log_warnings(diags: &[crate::diagnostic::Diagnostic]) {
-    for d in diags.iter().filter(|d| !d.is_error()) {
-        tracing::warn!("{d}");
-    }
-}

@@ -25,7 +25,7 @@ pub fn run(args: PreviewArgs, settings: Settings) -> anyhow::Result<i32> {
     }
     let directory = Directory::open(&settings.directory)?;
     let (pipeline, warnings) = Pipeline::load_strict(settings)?;
-    super::log_warnings(&warnings);
+    crate::diagnostic::log_warnings(&warnings);
     let prepared = match (&args.event, &args.template) {
         (Some(path), _) => {
             let body = crate::input::read_event_file(path)?;

@@ -62,7 +62,7 @@ pub fn run(args: RunArgs, settings: Settings) -> anyhow::Result<i32> {
     };
     let directory = Directory::open_checked(&settings.directory)?;
     let (pipeline, warnings) = Pipeline::load_strict(settings)?;
-    super::log_warnings(&warnings);
+    crate::diagnostic::log_warnings(&warnings);
     let mut outbox = Outbox::open(&outbox)
         .with_context(|| format!("cannot create the outbox {}", outbox.display()))?;
     let summary = if events == Path::new("-") {
@@ -268,7 +268,7 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
         .unwrap_or_else(|| settings.from.email.domain().to_owned());
     let directory = Arc::new(Directory::open_checked(&settings.directory)?);
     let (pipeline, warnings) = Pipeline::load_strict(settings)?;
-    super::log_warnings(&warnings);
+    crate::diagnostic::log_warnings(&warnings);
     let mailer = Mailer::new(
         &w.smtp_url,
         &hello,

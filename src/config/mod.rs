@@ -22,6 +22,8 @@ mod tables;
 mod tests;
 mod worker;
 
+pub use worker::retry_queue_name;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

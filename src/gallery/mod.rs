@@ -221,7 +221,7 @@ impl Gallery {
     /// last good version to fall back on yet).
     pub fn new(settings: Settings, live: bool) -> anyhow::Result<Arc<Gallery>> {
         let (pipeline, warnings) = Pipeline::load_strict(settings.clone())?;
-        crate::cmd::log_warnings(&warnings);
+        crate::diagnostic::log_warnings(&warnings);
         let directory = match &settings.directory.source {
             // Only the file source can list its clients; the API source is asked per event.
             crate::config::DirectorySource::File(_) => Directory::open(&settings.directory)?,
