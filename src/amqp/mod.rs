@@ -446,7 +446,7 @@ pub fn header_text(props: &BasicProperties, name: &str) -> Option<String> {
 /// and a send buffer of 32 frames per connection, zero-filled: at RabbitMQ's default 128 KiB
 /// frames that is 16 MiB resident for our two connections. Events are about 1 KB, so 32 KiB
 /// frames lose nothing (a larger message is split into several frames) and keep 4 MiB.
-pub const FRAME_MAX: u32 = 32 * 1024;
+pub const FRAME_MAX: u32 = 8 * 1024;
 
 /// `url` with `frame_max=FRAME_MAX` added to its query unless it sets one.
 pub fn with_frame_max(url: &str) -> String {
@@ -482,11 +482,11 @@ mod tests {
     fn connections_ask_for_small_frames_unless_the_url_says_otherwise() {
         assert_eq!(
             with_frame_max("amqp://guest:guest@127.0.0.1:5672/%2f"),
-            "amqp://guest:guest@127.0.0.1:5672/%2f?frame_max=32768"
+            "amqp://guest:guest@127.0.0.1:5672/%2f?frame_max=8192"
         );
         assert_eq!(
             with_frame_max("amqp://h/%2f?heartbeat=10"),
-            "amqp://h/%2f?heartbeat=10&frame_max=32768"
+            "amqp://h/%2f?heartbeat=10&frame_max=8192"
         );
         assert_eq!(
             with_frame_max("amqp://h/%2f?frame_max=131072"),

@@ -40,8 +40,10 @@ impl Handler {
             Some(false) => BodyEncoding::SevenBit,
             _ => BodyEncoding::EightBit,
         };
+        // Boxed, like the send below: a task then holds only the stage it is in (see
+        // `Worker::process`).
         let prepared = crate::intake::prepare(&self.pipeline, &self.directory, body, encoding);
-        let prepared = match prepared.await {
+        let prepared = match Box::pin(prepared).await {
             Ok(p) => p,
             Err(Unprepared::Rejected(r)) => {
                 let meta = Meta::id(r.event_id.as_deref());
@@ -73,6 +75,9 @@ impl Handler {
             line: None,
             notes: &prepared.notes,
         });
+        // Only the composed message goes on: the rendered parts (larger than the message)
+        // are freed here rather than held through the claim and the SMTP conversation.
+        drop(prepared.rendered);
         let id = &prepared.event_id;
         match self.store.claim(id).await {
             Ok(Claim::Claimed) => {}
@@ -87,10 +92,10 @@ impl Handler {
                 );
             }
         }
-        let sent = crate::unwind::catch_async(async {
+        let sent = crate::unwind::catch_async(Box::pin(async {
             crate::unwind::fault_point("send", id);
             self.mailer.send(&prepared.message).await
-        })
+        }))
         .await;
         let sent = match sent {
             Ok(sent) => sent,
