@@ -444,8 +444,9 @@ pub fn header_text(props: &BasicProperties, name: &str) -> Option<String> {
 
 /// Frame size proposed to the broker unless the URL sets `frame_max`. lapin keeps a receive
 /// and a send buffer of 32 frames per connection, zero-filled: at RabbitMQ's default 128 KiB
-/// frames that is 16 MiB resident for our two connections. Events are about 1 KB, so 32 KiB
-/// frames lose nothing (a larger message is split into several frames) and keep 4 MiB.
+/// frames that is 16 MiB resident for our two connections. Events are about 1 KB (64 KiB at
+/// most), so 8 KiB frames lose nothing (a larger message is split into several frames) and
+/// keep 1 MiB; at 32 KiB the peak RSS at a concurrency of 256 was about 2 MB higher.
 pub const FRAME_MAX: u32 = 8 * 1024;
 
 /// `url` with `frame_max=FRAME_MAX` added to its query unless it sets one.
