@@ -9,27 +9,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::css::{new_inliner, preinline_templates};
 use super::scan::{MessageUse, scan_message_ids};
+use super::template::{Manifest, REQUIRED_FILES, TemplateInfo};
 use super::translate::{Fixed, new_tera};
 use super::{Renderer, one_line};
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::event::DataField;
 use crate::i18n::Catalog;
-
-/// Files every template folder must have.
-pub const REQUIRED_FILES: &[&str] = &["subject.txt", "body.html"];
-
-/// `template.toml`: what a template needs from an event.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Manifest {
-    /// Fields of `data` without which the template cannot render.
-    pub requires: Vec<DataField>,
-    /// One line for people browsing templates.
-    pub description: Option<String>,
-}
 
 /// `template.toml` as written. `requires` is read as names and checked against the known
 /// fields afterwards, so that an unknown one is reported with the known ones.
@@ -40,17 +29,6 @@ struct ManifestFile {
     requires: Vec<String>,
     #[serde(default)]
     description: Option<String>,
-}
-
-/// One template folder.
-#[derive(Debug, Clone)]
-pub struct TemplateInfo {
-    pub name: String,
-    pub dir: PathBuf,
-    pub has_text: bool,
-    pub manifest: Manifest,
-    /// `samples/*.json`, sorted: events for `preview` and `check`.
-    pub samples: Vec<PathBuf>,
 }
 
 /// (Tera name, path, source) of every file to compile.
