@@ -25,6 +25,7 @@ use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
 use crate::diagnostic::{Diagnostic, line_of};
+use crate::fsread;
 use crate::locale::Direction;
 use crate::text::escape_html;
 
@@ -118,24 +119,11 @@ impl Catalog {
     /// the source locale is unusable.
     pub fn load(dir: &Path, source: &LanguageIdentifier) -> (Option<Catalog>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        let entries = match std::fs::read_dir(dir) {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    dir.to_path_buf(),
-                    None,
-                    format!("cannot read the locales folder: {e}"),
-                ));
-                return (None, diags);
-            }
+        let Some(found) = fsread::subfolders(dir, "the locales folder", &mut diags) else {
+            return (None, diags);
         };
         let mut folders: Vec<(LanguageIdentifier, PathBuf)> = Vec::new();
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if !path.is_dir() {
-                continue;
-            }
-            let name = entry.file_name().to_string_lossy().into_owned();
+        for (name, path) in found {
             match LanguageIdentifier::from_str(&name) {
                 Ok(id) if id.to_string() == name && !id.language.is_empty() => {
                     folders.push((id, path))
@@ -302,31 +290,17 @@ fn load_locale(id: LanguageIdentifier, folder: &Path, diags: &mut Vec<Diagnostic
     let mut text = new_bundle(&id, Markup::Text);
     let mut html = new_bundle(&id, Markup::Html);
     let mut files = Vec::new();
-    let mut paths: Vec<PathBuf> = match std::fs::read_dir(folder) {
-        Ok(entries) => entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
-            .collect(),
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                folder.to_path_buf(),
-                None,
-                format!("cannot read the folder: {e}"),
-            ));
-            Vec::new()
-        }
-    };
+    let mut paths: Vec<PathBuf> = fsread::entries(folder, "the folder", diags)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+        .collect();
     paths.sort();
     // Message id → file that defined it first, to name both files on a duplicate.
     let mut defined_in: BTreeMap<String, PathBuf> = BTreeMap::new();
     for path in paths {
-        let source = match std::fs::read_to_string(&path) {
-            Ok(s) => s,
-            Err(e) => {
-                diags.push(Diagnostic::error(path, None, format!("cannot read: {e}")));
-                continue;
-            }
+        let Some(source) = fsread::read_text(&path, diags) else {
+            continue;
         };
         let resource = match FluentResource::try_new(source) {
             Ok(r) => r,

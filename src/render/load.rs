@@ -18,6 +18,7 @@ use super::translate::{Fixed, new_tera};
 use super::{Renderer, one_line};
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::event::DataField;
+use crate::fsread;
 use crate::i18n::Catalog;
 
 /// `template.toml` as written. `requires` is read as names and checked against the known
@@ -82,13 +83,8 @@ fn read_templates(
     let (found, layouts) = discover(dir, diags);
     let mut sources = Sources::new();
     let mut read = |tera_name: String, path: &Path, diags: &mut Vec<Diagnostic>| {
-        match std::fs::read_to_string(path) {
-            Ok(s) => sources.push((tera_name, path.to_path_buf(), s)),
-            Err(e) => diags.push(Diagnostic::error(
-                path.to_path_buf(),
-                None,
-                format!("cannot read: {e}"),
-            )),
+        if let Some(s) = fsread::read_text(path, diags) {
+            sources.push((tera_name, path.to_path_buf(), s));
         }
     };
     for path in &layouts {
@@ -157,23 +153,10 @@ fn syntax_ok(sources: &Sources, catalog: &Arc<Catalog>, diags: &mut Vec<Diagnost
 fn discover(dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<(String, PathBuf)>, Vec<PathBuf>) {
     let mut templates = Vec::new();
     let mut layouts = Vec::new();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                dir.to_path_buf(),
-                None,
-                format!("cannot read the templates folder: {e}"),
-            ));
-            return (templates, layouts);
-        }
+    let Some(folders) = fsread::subfolders(dir, "the templates folder", diags) else {
+        return (templates, layouts);
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if !path.is_dir() {
-            continue;
-        }
-        let name = entry.file_name().to_string_lossy().into_owned();
+    for (name, path) in folders {
         if name == "layouts" {
             layouts = files_in(&path, &["html", "txt"]);
         } else if name
