@@ -52,6 +52,26 @@ pub struct Addressing<'a> {
     pub to_name: Option<&'a str>,
 }
 
+impl Addressing<'_> {
+    /// `From` (the client's sender name, else the configured one) and `To`, their display
+    /// names cleaned by [`clean_display_name`].
+    fn mailboxes(&self) -> (Mailbox, Mailbox) {
+        let from_name = self
+            .sender_name
+            .and_then(clean_display_name)
+            .or_else(|| self.from.name.clone());
+        let from = Mailbox::new(from_name, self.from.email.clone());
+        let to = Mailbox::new(self.to_name.and_then(clean_display_name), self.to.clone());
+        (from, to)
+    }
+
+    /// `<local@domain>`: [`message_id_local`] of the event id, at the sender's domain.
+    fn message_id(&self) -> String {
+        let domain = self.from.email.domain();
+        format!("<{}@{domain}>", message_id_local(self.event_id))
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ComposeError {
     #[error("cannot build the message: {0}")]
@@ -153,15 +173,9 @@ pub fn compose(
     a: &Addressing<'_>,
     encoding: BodyEncoding,
 ) -> Result<Composed, ComposeError> {
-    let from_name = a
-        .sender_name
-        .and_then(clean_display_name)
-        .or_else(|| a.from.name.clone());
-    let from = Mailbox::new(from_name, a.from.email.clone());
-    let to = Mailbox::new(a.to_name.and_then(clean_display_name), a.to.clone());
+    let (from, to) = a.mailboxes();
     let envelope = Envelope::new(Some(from.email.clone()), vec![to.email.clone()])?;
-    let domain = a.from.email.domain();
-    let message_id = format!("<{}@{domain}>", message_id_local(a.event_id));
+    let message_id = a.message_id();
     let date = date_of(a.occurred_at)?;
 
     let text = body(&email.text, encoding);

@@ -12,14 +12,8 @@ fn compose_with_lettre_builder(
     a: &Addressing<'_>,
     encoding: BodyEncoding,
 ) -> Result<lettre::Message, ComposeError> {
-    let from_name = a
-        .sender_name
-        .and_then(clean_display_name)
-        .or_else(|| a.from.name.clone());
-    let from = Mailbox::new(from_name, a.from.email.clone());
-    let to = Mailbox::new(a.to_name.and_then(clean_display_name), a.to.clone());
-    let domain = a.from.email.domain();
-    let message_id = format!("<{}@{domain}>", message_id_local(a.event_id));
+    let (from, to) = a.mailboxes();
+    let message_id = a.message_id();
     let date = a.occurred_at.map_or_else(SystemTime::now, SystemTime::from);
 
     let text = SinglePart::builder()

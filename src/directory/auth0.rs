@@ -87,13 +87,8 @@ impl ApiSource {
 
     pub(super) async fn user(&self, id: &str) -> Result<Entry<User>, LookupError> {
         let path = format!("api/v2/users/{}", utf8_percent_encode(id, PATH_SEGMENT));
-        self.users
-            .try_get_with(id.to_owned(), async {
-                let found = self.get(&path).await?;
-                Ok(into_entry(found, parse_user_profile))
-            })
+        self.lookup(&self.users, id, &path, parse_user_profile)
             .await
-            .map_err(|e: Arc<LookupError>| (*e).clone())
     }
 
     pub(super) async fn client(&self, id: &str) -> Result<Entry<Client>, LookupError> {
@@ -101,10 +96,22 @@ impl ApiSource {
             "api/v2/clients/{}?fields=client_id,name,client_metadata",
             utf8_percent_encode(id, PATH_SEGMENT)
         );
-        self.clients
+        self.lookup(&self.clients, id, &path, parse_client_profile)
+            .await
+    }
+
+    /// `id` from `cache`, else from `GET path`; concurrent misses for one id make one request.
+    async fn lookup<T: Send + Sync + 'static>(
+        &self,
+        cache: &Cache<String, Entry<T>>,
+        id: &str,
+        path: &str,
+        parse: Parse<T>,
+    ) -> Result<Entry<T>, LookupError> {
+        cache
             .try_get_with(id.to_owned(), async {
-                let found = self.get(&path).await?;
-                Ok(into_entry(found, parse_client_profile))
+                let found = self.get(path).await?;
+                Ok(into_entry(found, parse))
             })
             .await
             .map_err(|e: Arc<LookupError>| (*e).clone())

@@ -130,21 +130,22 @@ pub struct User {
 impl User {
     /// The name to greet the user by: given name, then full name, then nickname.
     pub fn greeting_name(&self) -> Option<&str> {
-        [&self.given_name, &self.name, &self.nickname]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .find(|s| !s.trim().is_empty())
+        first_name([&self.given_name, &self.name, &self.nickname])
     }
 
     /// The name for the `To` header: full name, then given name, then nickname.
     pub fn display_name(&self) -> Option<&str> {
-        [&self.name, &self.given_name, &self.nickname]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .find(|s| !s.trim().is_empty())
+        first_name([&self.name, &self.given_name, &self.nickname])
     }
+}
+
+/// The first of `names` that is set and not blank.
+fn first_name(names: [&Option<String>; 3]) -> Option<&str> {
+    names
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .find(|s| !s.trim().is_empty())
 }
 
 /// The parts of an Auth0 client (application) that mailroom uses.

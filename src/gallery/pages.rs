@@ -56,8 +56,18 @@ struct Column {
 pub(super) type Page = Result<String, (StatusCode, String)>;
 
 impl Gallery {
-    pub(super) fn page(&self, name: &str, root: &str, mut ctx: Context, snap: &Snapshot) -> Page {
+    /// Renders the page `name` with `ctx` and what every page shows: the root, the index
+    /// link, whether it polls for reloads, and the latest load's problems.
+    pub(super) fn page(
+        &self,
+        name: &str,
+        root: &str,
+        links: Links,
+        mut ctx: Context,
+        snap: &Snapshot,
+    ) -> Page {
         ctx.insert("root", root);
+        ctx.insert("index_href", &links.index());
         ctx.insert("live", &self.live);
         ctx.insert("version", &self.version());
         ctx.insert(
@@ -88,8 +98,7 @@ impl Gallery {
         let mut ctx = Context::new();
         ctx.insert("heading", heading);
         ctx.insert("details", &details);
-        ctx.insert("index_href", &links.index());
-        match self.page("error.html", root, ctx, &snap) {
+        match self.page("error.html", root, links, ctx, &snap) {
             Ok(html) => (status, html),
             Err(e) => e,
         }
@@ -149,8 +158,7 @@ impl Gallery {
                 .map(|l| serde_json::json!({ "tag": l.tag }))
                 .collect::<Vec<_>>(),
         );
-        ctx.insert("index_href", &links.index());
-        self.page("index.html", root, ctx, &snap)
+        self.page("index.html", root, links, ctx, &snap)
     }
 
     /// The message view, or the error page when the edit broke this template or locale.
@@ -216,8 +224,7 @@ impl Gallery {
                 .json(template, locale, &app)
                 .map(|j| format!("{root}{j}")),
         );
-        ctx.insert("index_href", &links.index());
-        self.page("message.html", root, ctx, &snap)
+        self.page("message.html", root, links, ctx, &snap)
     }
 
     pub(super) fn compare_page(
@@ -276,8 +283,7 @@ impl Gallery {
         ctx.insert("template", template);
         ctx.insert("app", &app.label());
         ctx.insert("columns", &columns);
-        ctx.insert("index_href", &links.index());
-        self.page("compare.html", root, ctx, &snap)
+        self.page("compare.html", root, links, ctx, &snap)
     }
 
     /// The prepared email for the raw, eml and json routes (errors as plain text).
