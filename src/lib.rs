@@ -12,6 +12,7 @@
 //! - [`cli`]: command-line definitions.
 //! - [`config`]: settings from defaults, the TOML file and `MAILROOM_*` variables.
 //! - [`diagnostic`]: problems found while loading, with file and line.
+//! - [`fsread`]: reading the start-up folders, each failure a diagnostic naming the path.
 //! - [`intake`]: bytes or an event in, an email or the reason out; every way in calls it.
 //! - [`input`]: bounded reading of event lines and files.
 //! - [`kind`]: the dead-letter kinds, listed once.
@@ -30,6 +31,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod directory;
 pub mod event;
+pub mod fsread;
 pub mod gallery;
 pub mod i18n;
 pub mod input;

@@ -15,9 +15,9 @@ use std::sync::Arc;
 
 use tera::Tera;
 
-use super::load::TemplateInfo;
 use super::one_line;
 use super::shield::{references, shield, style_sheets, unshield};
+use super::template::TemplateInfo;
 use super::translate::{Fixed, literal_messages, new_tera};
 use crate::i18n::{Catalog, Markup};
 

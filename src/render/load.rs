@@ -9,27 +9,17 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::css::{new_inliner, preinline_templates};
 use super::scan::{MessageUse, scan_message_ids};
+use super::template::{Manifest, REQUIRED_FILES, TemplateInfo};
 use super::translate::{Fixed, new_tera};
 use super::{Renderer, one_line};
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::event::DataField;
+use crate::fsread;
 use crate::i18n::Catalog;
-
-/// Files every template folder must have.
-pub const REQUIRED_FILES: &[&str] = &["subject.txt", "body.html"];
-
-/// `template.toml`: what a template needs from an event.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Manifest {
-    /// Fields of `data` without which the template cannot render.
-    pub requires: Vec<DataField>,
-    /// One line for people browsing templates.
-    pub description: Option<String>,
-}
 
 /// `template.toml` as written. `requires` is read as names and checked against the known
 /// fields afterwards, so that an unknown one is reported with the known ones.
@@ -40,17 +30,6 @@ struct ManifestFile {
     requires: Vec<String>,
     #[serde(default)]
     description: Option<String>,
-}
-
-/// One template folder.
-#[derive(Debug, Clone)]
-pub struct TemplateInfo {
-    pub name: String,
-    pub dir: PathBuf,
-    pub has_text: bool,
-    pub manifest: Manifest,
-    /// `samples/*.json`, sorted: events for `preview` and `check`.
-    pub samples: Vec<PathBuf>,
 }
 
 /// (Tera name, path, source) of every file to compile.
@@ -104,13 +83,8 @@ fn read_templates(
     let (found, layouts) = discover(dir, diags);
     let mut sources = Sources::new();
     let mut read = |tera_name: String, path: &Path, diags: &mut Vec<Diagnostic>| {
-        match std::fs::read_to_string(path) {
-            Ok(s) => sources.push((tera_name, path.to_path_buf(), s)),
-            Err(e) => diags.push(Diagnostic::error(
-                path.to_path_buf(),
-                None,
-                format!("cannot read: {e}"),
-            )),
+        if let Some(s) = fsread::read_text(path, diags) {
+            sources.push((tera_name, path.to_path_buf(), s));
         }
     };
     for path in &layouts {
@@ -179,23 +153,10 @@ fn syntax_ok(sources: &Sources, catalog: &Arc<Catalog>, diags: &mut Vec<Diagnost
 fn discover(dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<(String, PathBuf)>, Vec<PathBuf>) {
     let mut templates = Vec::new();
     let mut layouts = Vec::new();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                dir.to_path_buf(),
-                None,
-                format!("cannot read the templates folder: {e}"),
-            ));
-            return (templates, layouts);
-        }
+    let Some(folders) = fsread::subfolders(dir, "the templates folder", diags) else {
+        return (templates, layouts);
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if !path.is_dir() {
-            continue;
-        }
-        let name = entry.file_name().to_string_lossy().into_owned();
+    for (name, path) in folders {
         if name == "layouts" {
             layouts = files_in(&path, &["html", "txt"]);
         } else if name

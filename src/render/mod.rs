@@ -11,7 +11,7 @@
 //! Subjects and text parts (`.txt`) are not escaped and get no markup.
 //!
 //! One job per file: `load` reads template folders, manifests and samples and
-//! builds the [`Renderer`]; `translate` is `t()` and what it remembers; `context` is what
+//! builds the [`Renderer`]; `template` is what one folder holds once read; `translate` is `t()` and what it remembers; `context` is what
 //! templates see; `css` decides each template's [`CssPlan`] and inlines at load, with `shield`
 //! keeping Tera code out of the inliner's way; `scan` finds message ids in sources (for
 //! `check`); `plain` writes text parts. This file renders.
@@ -22,6 +22,7 @@ mod load;
 mod plain;
 mod scan;
 mod shield;
+mod template;
 mod translate;
 
 use std::collections::BTreeMap;
@@ -37,8 +38,8 @@ use crate::text;
 
 pub use context::largest_unit;
 pub use css::CssPlan;
-pub use load::{Manifest, REQUIRED_FILES, TemplateInfo};
 pub use scan::{MessageUse, scan_message_ids};
+pub use template::{Manifest, REQUIRED_FILES, TemplateInfo};
 
 /// The output of rendering: what `compose` turns into a MIME message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::helpers::{mailroom, root, scratch_copy};
+use crate::helpers::{mailroom, mailroom_with, root, scratch_copy};
 
 fn stdout(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -309,12 +309,12 @@ fn check_cannot_run_without_its_folders() {
 
 #[test]
 fn a_bad_configuration_value_stops_with_its_name() {
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_mailroom"))
-        .current_dir(root())
-        .args(["check"])
-        .env("MAILROOM_DEFAULT_LOCALE", "../x")
-        .output()
-        .unwrap();
+    let o = mailroom_with(
+        &root(),
+        &["check"],
+        &[("MAILROOM_DEFAULT_LOCALE", "../x")],
+        None,
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("MAILROOM_DEFAULT_LOCALE: `../x` is not a language tag"),
@@ -369,14 +369,7 @@ fn misconfigurations_stop_start_up_with_the_key_named() {
         ),
     ];
     for (var, value, want) in cases {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_mailroom"))
-            .current_dir(root())
-            .args(["check"])
-            .env_remove("MAILROOM_CONFIG")
-            .env("RUST_LOG", "warn")
-            .env(var, value)
-            .output()
-            .unwrap();
+        let o = mailroom_with(&root(), &["check"], &[(var, value)], None);
         assert_eq!(o.status.code(), Some(2), "{var}: {}", stderr(&o));
         assert!(stderr(&o).contains(want), "{var}: {}", stderr(&o));
     }
@@ -429,15 +422,18 @@ fn run_resolves_thin_events_from_the_directory_folder() {
 
     // With the directory turned off, the same thin users are unroutable.
     let out2 = tempfile::tempdir().unwrap();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mailroom"));
-    let o = cmd
-        .current_dir(root())
-        .env_remove("MAILROOM_CONFIG")
-        .env("MAILROOM_DIRECTORY", "none")
-        .args(["run", "--events", "examples/thin-events.jsonl", "--outbox"])
-        .arg(out2.path())
-        .output()
-        .unwrap();
+    let o = mailroom_with(
+        &root(),
+        &[
+            "run",
+            "--events",
+            "examples/thin-events.jsonl",
+            "--outbox",
+            out2.path().to_str().unwrap(),
+        ],
+        &[("MAILROOM_DIRECTORY", "none")],
+        None,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("1 written"), "{}", stderr(&o));
 }

@@ -792,17 +792,11 @@ async fn the_worker_sends_thin_events_retries_when_the_api_fails_and_dead_letter
 // ---------------------------------------------------------------------------------------------
 // The binary: secrets stay out of the logs even at trace level; refused credentials stop it.
 
+/// The binary in the repository with `env` set, logging at trace level.
 fn run_binary(args: &[&str], env: &[(&str, String)]) -> std::process::Output {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mailroom"));
-    cmd.current_dir(crate::helpers::root())
-        .env_remove("MAILROOM_CONFIG")
-        .env("RUST_LOG", "trace")
-        .args(args)
-        .stdin(std::process::Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
+    let mut vars = vec![("RUST_LOG", "trace")];
+    vars.extend(env.iter().map(|(k, v)| (*k, v.as_str())));
+    crate::helpers::mailroom_with(&crate::helpers::root(), args, &vars, None)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,7 +11,7 @@ use mailroom::amqp::{ERROR_HEADER, ERROR_KIND_HEADER, header_text};
 use serde_json::{Value, json};
 
 use crate::broker::{Reply, Rig, Smtp, collect, depth, wait_until};
-use crate::helpers::{base_event, mailroom, root, scratch_copy, with};
+use crate::helpers::{base_event, mailroom, mailroom_with, root, scratch_copy, with};
 
 /// What Go's and .NET's zero times, and other careless producers, put in `occurred_at`.
 const POISON_DATES: [&str; 4] = [
@@ -433,32 +433,11 @@ async fn a_forged_attempt_count_is_ignored_and_real_retries_still_count() {
     rig.finish().await;
 }
 
-/// Runs the binary in the repository with `env` set, killed after 30 s if it has not exited.
-fn mailroom_with(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mailroom"));
-    cmd.current_dir(root())
-        .args(args)
-        .env_remove("MAILROOM_CONFIG")
-        .env("RUST_LOG", "warn")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().unwrap();
-    let started = std::time::Instant::now();
-    while child.try_wait().unwrap().is_none() && started.elapsed() < Duration::from_secs(30) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn a_broker_that_refuses_the_credentials_stops_start_up_naming_the_url() {
     let state = tempfile::tempdir().unwrap();
     let o = mailroom_with(
+        &root(),
         &["run"],
         &[
             (
@@ -468,6 +447,7 @@ fn a_broker_that_refuses_the_credentials_stops_start_up_naming_the_url() {
             ("MAILROOM_STATE_DIR", state.path().to_str().unwrap()),
             ("MAILROOM_QUEUE", "mailroom.test.refused"),
         ],
+        None,
     );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
@@ -493,8 +473,10 @@ fn a_directory_folder_that_is_missing_or_broken_at_start_up_stops_it() {
         outbox,
     ];
     let o = mailroom_with(
+        &root(),
         &args,
         &[("MAILROOM_DIRECTORY", "file:/nonexistent/mailroom")],
+        None,
     );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
@@ -505,7 +487,7 @@ fn a_directory_folder_that_is_missing_or_broken_at_start_up_stops_it() {
     let broken = tempfile::tempdir().unwrap();
     std::fs::write(broken.path().join("users.json"), "[{\"user_id\": ").unwrap();
     let spec = format!("file:{}", broken.path().display());
-    let o = mailroom_with(&args, &[("MAILROOM_DIRECTORY", &spec)]);
+    let o = mailroom_with(&root(), &args, &[("MAILROOM_DIRECTORY", &spec)], None);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("users.json is not valid"),

@@ -1,7 +1,8 @@
 //! Shared set-up: the shipped templates and locales, events built from a base, the binary.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use mailroom::config::Settings;
 use mailroom::pipeline::{Pipeline, Prepared, Rejection};
@@ -89,21 +90,60 @@ pub fn prepared(p: &Pipeline, event: &Value) -> Prepared {
 
 /// Runs the `mailroom` binary in `dir` with `args`, feeding `stdin`.
 pub fn mailroom(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    mailroom_with(dir, args, &[], stdin)
+}
+
+/// How long [`mailroom_with`] lets the binary run before it kills it: a start-up that hangs
+/// fails its test with the output so far instead of stalling the suite.
+const DEADLINE: Duration = Duration::from_secs(30);
+
+/// Runs the `mailroom` binary in `dir` with `args`, feeding `stdin`, as every test runs it: no
+/// `MAILROOM_CONFIG` from the caller's environment and `RUST_LOG=warn`, then the variables
+/// `env` (set last, so they may override both). Killed after [`DEADLINE`] if still running.
+pub fn mailroom_with(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: Option<&[u8]>,
+) -> Output {
     use std::io::Write;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailroom"));
     cmd.current_dir(dir)
         .args(args)
         .env_remove("MAILROOM_CONFIG")
         .env("RUST_LOG", "warn")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("the binary runs");
     if let Some(input) = stdin {
         child.stdin.take().unwrap().write_all(input).unwrap();
     }
     drop(child.stdin.take());
-    child.wait_with_output().unwrap()
+    // The pipes are read while the child runs, so it never blocks on a full one while this
+    // waits for it to exit.
+    let stdout = drain(child.stdout.take().unwrap());
+    let stderr = drain(child.stderr.take().unwrap());
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() && started.elapsed() < DEADLINE {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    Output {
+        status: child.wait().unwrap(),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
+/// Everything `pipe` gives until it closes, read on a thread of its own.
+fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut out = Vec::new();
+        pipe.read_to_end(&mut out).unwrap();
+        out
+    })
 }
 
 /// Copies the shipped templates and locales into a fresh folder tests may break.

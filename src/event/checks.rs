@@ -1,0 +1,120 @@
+//! The value checks that parsing and the `data` kinds share: dates, links, addresses, required
+//! strings and display names. Each names the field and the bad value in its error.
+
+use lettre::Address;
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::{EARLIEST_DATE, EventError, LATEST_DATE, MAX_NAME_CHARS, MAX_URL_BYTES, Shown, clip};
+use crate::text::one_line;
+
+/// `occurred_at`: RFC 3339, and an instant in [`EARLIEST_DATE`]..=[`LATEST_DATE`] (in UTC, so
+/// `1970-01-01T00:00:00+01:00` is before it). Producers that serialize an unset time send
+/// Go's and .NET's zero time, `0001-01-01T00:00:00Z`: that is refused, never clamped, since
+/// a made-up date would hide the producer's bug.
+pub(super) fn parse_occurred_at(s: &str) -> Result<OffsetDateTime, EventError> {
+    let at = OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
+        EventError::invalid(
+            "occurred_at",
+            format!("`{}` is not an RFC 3339 timestamp", clip(s, 80)),
+        )
+    })?;
+    if !(EARLIEST_DATE..=LATEST_DATE).contains(&at.unix_timestamp()) {
+        return Err(EventError::invalid(
+            "occurred_at",
+            format!(
+                "`{}` is outside the dates an email can carry (1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z)",
+                clip(s, 80)
+            ),
+        ));
+    }
+    Ok(at)
+}
+
+/// Checks that `raw` is an absolute link a recipient can safely follow: `https` (or `http` when
+/// allowed) with a host. `javascript:`, `data:` and friends are refused. Returns the link as
+/// sent (not re-serialized), so the producer's signature or ticket stays byte-identical.
+pub fn check_link(raw: &str, allow_http: bool) -> Result<String, String> {
+    let trimmed = raw.trim();
+    if trimmed.len() > MAX_URL_BYTES {
+        return Err(format!("link is longer than {MAX_URL_BYTES} bytes"));
+    }
+    if trimmed.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(format!(
+            "`{}` contains whitespace or control characters",
+            clip(trimmed, 80)
+        ));
+    }
+    let url = url::Url::parse(trimmed)
+        .map_err(|e| format!("`{}` is not an absolute URL ({e})", clip(trimmed, 80)))?;
+    let scheme_ok = url.scheme() == "https" || (allow_http && url.scheme() == "http");
+    if !scheme_ok {
+        let allowed = if allow_http { "https or http" } else { "https" };
+        return Err(format!(
+            "`{}` uses the scheme `{}`; only {allowed} links are allowed",
+            clip(trimmed, 80),
+            url.scheme()
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("`{}` has no host", clip(trimmed, 80)));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Parses an email address the way the SMTP layer will use it.
+pub fn parse_address(s: &str) -> Option<Address> {
+    // RFC 5321 caps a path at 256 octets including the angle brackets.
+    if s.len() > 254 {
+        return None;
+    }
+    s.parse::<Address>().ok()
+}
+
+pub(super) fn required_string(
+    root: &Map<String, Value>,
+    key: &str,
+    path: &str,
+) -> Result<String, EventError> {
+    match root.get(key) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        None | Some(Value::Null) => Err(EventError::invalid(path, "missing")),
+        Some(other) => Err(EventError::invalid(
+            path,
+            format!("expected a string, found {}", Shown(other)),
+        )),
+    }
+}
+
+pub(super) fn non_empty_string(
+    root: &Map<String, Value>,
+    key: &str,
+    path: &str,
+) -> Result<String, EventError> {
+    let s = required_string(root, key, path)?;
+    if s.trim().is_empty() {
+        return Err(EventError::invalid(path, "must not be empty"));
+    }
+    Ok(s)
+}
+
+/// A display field (a name): a string, kept; anything else is ignored rather than failing the
+/// event, since a missing name only costs a less personal greeting. Long values are cut.
+pub(super) fn display_field(m: &Map<String, Value>, key: &str) -> Option<String> {
+    let s = m.get(key)?.as_str()?;
+    // A name is one line: line breaks and other controls would let it write paragraphs into
+    // the text part ("Ana,\n\nYour account is locked…") or break layouts.
+    let line = one_line(s);
+    if line.is_empty() {
+        return None;
+    }
+    Some(line.chars().take(MAX_NAME_CHARS).collect())
+}
+
+pub(super) fn take_object(m: &mut Map<String, Value>, key: &str) -> Map<String, Value> {
+    match m.remove(key) {
+        Some(Value::Object(o)) => o,
+        _ => Map::new(),
+    }
+}

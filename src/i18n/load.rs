@@ -1,0 +1,270 @@
+//! Loading `locales/<lang>/*.ftl` into a [`Catalog`], and the checks made while loading:
+//! folder names, Fluent syntax, duplicate messages, and translations that use variables their
+//! source message does not.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use fluent_bundle::FluentResource;
+use fluent_syntax::ast;
+use unic_langid::LanguageIdentifier;
+
+use super::bundle::new_bundle;
+use super::{Catalog, FileInfo, Locale, Markup};
+use crate::diagnostic::{Diagnostic, line_of};
+use crate::fsread;
+use crate::locale::Direction;
+
+impl Catalog {
+    /// Loads every `<dir>/<lang>/*.ftl`. Problems are returned as diagnostics, all of them; the
+    /// catalog is still built from what could be read, so `check` can go on. `None` only when
+    /// the source locale is unusable.
+    pub fn load(dir: &Path, source: &LanguageIdentifier) -> (Option<Catalog>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let Some(found) = fsread::subfolders(dir, "the locales folder", &mut diags) else {
+            return (None, diags);
+        };
+        let mut folders: Vec<(LanguageIdentifier, PathBuf)> = Vec::new();
+        for (name, path) in found {
+            match LanguageIdentifier::from_str(&name) {
+                Ok(id) if id.to_string() == name && !id.language.is_empty() => {
+                    folders.push((id, path))
+                }
+                Ok(id) => diags.push(Diagnostic::error(
+                    path,
+                    None,
+                    format!(
+                        "folder name `{name}` is not a canonical language tag (rename it to `{id}`)"
+                    ),
+                )),
+                Err(_) => diags.push(Diagnostic::error(
+                    path,
+                    None,
+                    format!("folder name `{name}` is not a language tag"),
+                )),
+            }
+        }
+        // Stable order: the source first, then alphabetical, so indexes and reports are stable.
+        folders.sort_by(|a, b| {
+            (&a.0 != source, a.0.to_string()).cmp(&(&b.0 != source, b.0.to_string()))
+        });
+
+        let mut locales = Vec::new();
+        for (id, path) in folders {
+            locales.push(load_locale(id, &path, &mut diags));
+        }
+        let Some(source_index) = locales.iter().position(|l| &l.id == source) else {
+            diags.push(Diagnostic::error(
+                dir.join(source.to_string()),
+                None,
+                format!("the source locale `{source}` is missing: every message falls back to it"),
+            ));
+            return (None, diags);
+        };
+        check_variables(&locales, source_index, &mut diags);
+        (
+            Some(Catalog {
+                locales,
+                source: source_index,
+            }),
+            diags,
+        )
+    }
+}
+
+fn load_locale(id: LanguageIdentifier, folder: &Path, diags: &mut Vec<Diagnostic>) -> Locale {
+    let tag = id.to_string();
+    let mut text = new_bundle(&id, Markup::Text);
+    let mut html = new_bundle(&id, Markup::Html);
+    let mut files = Vec::new();
+    let mut paths: Vec<PathBuf> = fsread::entries(folder, "the folder", diags)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+        .collect();
+    paths.sort();
+    // Message id → file that defined it first, to name both files on a duplicate.
+    let mut defined_in: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for path in paths {
+        let Some(source) = fsread::read_text(&path, diags) else {
+            continue;
+        };
+        let resource = match FluentResource::try_new(source) {
+            Ok(r) => r,
+            Err((r, errors)) => {
+                for e in errors {
+                    // The junk slice starts at the broken entry, which is where a person looks;
+                    // `pos` can run several lines further (or past the end of input).
+                    let pos = e
+                        .slice
+                        .as_ref()
+                        .map_or(e.pos.start, |s| s.start)
+                        .min(r.source().trim_end().len());
+                    diags.push(Diagnostic::error(
+                        path.clone(),
+                        Some(line_of(r.source(), pos)),
+                        format!("Fluent syntax error: {}", e.kind),
+                    ));
+                }
+                r
+            }
+        };
+        let info = describe_file(&path, &resource);
+        let mut duplicate = false;
+        for (msg, (line, _)) in &info.messages {
+            if let Some(first) = defined_in.get(msg) {
+                duplicate = true;
+                diags.push(Diagnostic::error(
+                    path.clone(),
+                    Some(*line),
+                    format!("message `{msg}` is already defined in {}", first.display()),
+                ));
+            } else {
+                defined_in.insert(msg.clone(), path.clone());
+            }
+        }
+        let resource = Arc::new(resource);
+        if duplicate {
+            // The later file's definitions replace the earlier ones (that is what
+            // `add_resource_overriding` does); the error above already stops a deploy.
+            text.add_resource_overriding(resource.clone());
+            html.add_resource_overriding(resource);
+        } else {
+            // Terms (`-brand`) may repeat across files without being reported above; Fluent's
+            // own overriding error covers them.
+            if let Err(errors) = text.add_resource(resource.clone()) {
+                for e in errors {
+                    diags.push(Diagnostic::error(path.clone(), None, e.to_string()));
+                }
+            }
+            let _ = html.add_resource(resource);
+        }
+        files.push(info);
+    }
+    Locale {
+        dir: Direction::of(&id),
+        id,
+        tag,
+        text,
+        html,
+        files,
+    }
+}
+
+fn describe_file(path: &Path, resource: &FluentResource) -> FileInfo {
+    let mut messages = BTreeMap::new();
+    // The runtime parser keeps no offsets for entries, so find each id's line by scanning for
+    // `id =` at a line start; ids are unique within a valid file.
+    let source = resource.source();
+    for entry in resource.entries() {
+        if let ast::Entry::Message(m) = entry {
+            let mut vars = BTreeSet::new();
+            if let Some(p) = &m.value {
+                pattern_variables(p, &mut vars);
+            }
+            for a in &m.attributes {
+                pattern_variables(&a.value, &mut vars);
+            }
+            let line = find_definition_line(source, m.id.name).unwrap_or(1);
+            messages.insert(m.id.name.to_owned(), (line, vars));
+        }
+    }
+    FileInfo {
+        path: path.to_path_buf(),
+        messages,
+    }
+}
+
+fn find_definition_line(source: &str, id: &str) -> Option<usize> {
+    source
+        .lines()
+        .position(|line| {
+            line.strip_prefix(id)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
+}
+
+fn pattern_variables(p: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
+    for el in &p.elements {
+        if let ast::PatternElement::Placeable { expression } = el {
+            expression_variables(expression, out);
+        }
+    }
+}
+
+fn expression_variables(e: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
+    match e {
+        ast::Expression::Select { selector, variants } => {
+            inline_variables(selector, out);
+            for v in variants {
+                pattern_variables(&v.value, out);
+            }
+        }
+        ast::Expression::Inline(i) => inline_variables(i, out),
+    }
+}
+
+fn inline_variables(i: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
+    match i {
+        ast::InlineExpression::VariableReference { id } => {
+            out.insert(id.name.to_owned());
+        }
+        ast::InlineExpression::FunctionReference { arguments, .. }
+        | ast::InlineExpression::TermReference {
+            arguments: Some(arguments),
+            ..
+        } => {
+            for a in &arguments.positional {
+                inline_variables(a, out);
+            }
+            for a in &arguments.named {
+                inline_variables(&a.value, out);
+            }
+        }
+        ast::InlineExpression::Placeable { expression } => expression_variables(expression, out),
+        _ => {}
+    }
+}
+
+/// A translation may use only variables its source message uses: the templates pass exactly
+/// those. Anything else renders as an error at send time, so report it at load time.
+fn check_variables(locales: &[Locale], source: usize, diags: &mut Vec<Diagnostic>) {
+    let src = &locales[source];
+    for (i, locale) in locales.iter().enumerate() {
+        if i == source {
+            continue;
+        }
+        for file in &locale.files {
+            for (id, (line, vars)) in &file.messages {
+                let Some((_, _, src_vars)) = src.definition(id) else {
+                    continue;
+                };
+                for v in vars.difference(src_vars) {
+                    diags.push(Diagnostic::error(
+                        file.path.clone(),
+                        Some(*line),
+                        format!(
+                            "message `{id}` uses ${v}, which the source message in `{}` does not (it has: {})",
+                            src.tag,
+                            list_or_none(src_vars)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn list_or_none(vars: &BTreeSet<String>) -> String {
+    if vars.is_empty() {
+        "none".to_owned()
+    } else {
+        vars.iter()
+            .map(|v| format!("${v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

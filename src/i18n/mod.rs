@@ -1,0 +1,191 @@
+//! Fluent catalogs: loading `locales/<lang>/*.ftl`, and every message lookup in mailroom.
+//!
+//! Each locale has two bundles built from the same resources: one for plain text (subjects,
+//! text parts) and one for HTML, whose literal text is HTML-escaped by a Fluent transform so a
+//! translator's `&` or `<` can never become markup. Isolation marks (U+2068/U+2069) are off in
+//! both: they show up as boxes in subjects and break links; HTML output isolates arguments with
+//! `<bdi>` instead (the HTML bundle's formatter, `html_argument`).
+//!
+//! A message missing in a locale is taken from the source locale (`en`), per message. A message
+//! missing in the source locale is an error: it never renders as its id.
+//!
+//! This module reads the locale folders once, at start-up; language negotiation lives in
+//! `locale`, and the template side of lookups (`t()`) in `render::translate`.
+//!
+//! One job per file: this one holds the types and every lookup ([`Catalog::format`]); `load`
+//! reads the folders and checks the messages; `bundle` sets up a locale's text and HTML
+//! bundles.
+
+mod bundle;
+mod load;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentError, FluentResource};
+use unic_langid::LanguageIdentifier;
+
+use crate::locale::Direction;
+
+pub use bundle::SafeHtml;
+
+type Bundle = FluentBundle<Arc<FluentResource>>;
+
+/// Messages that the Rust code looks up itself (not through a template).
+pub const CORE_MESSAGES: &[&str] = &["duration-minutes", "duration-hours", "duration-days"];
+
+/// Which bundle formats a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markup {
+    /// Plain text: subjects, text parts, arguments of other messages.
+    Text,
+    /// HTML: literal text escaped; arguments must be escaped by the caller.
+    Html,
+}
+
+/// A lookup that could not produce text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum I18nError {
+    #[error("message `{id}` does not exist in the source locale `{source_locale}`")]
+    Missing { id: String, source_locale: String },
+    #[error("message `{id}` has no value in `{locale}`")]
+    NoValue { id: String, locale: String },
+    #[error("message `{id}` in `{locale}` could not be formatted: {reason}")]
+    Format {
+        id: String,
+        locale: String,
+        reason: String,
+    },
+}
+
+/// What one `.ftl` file defines, for `check`.
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    pub path: PathBuf,
+    /// Message id → (1-based line, variables the message references).
+    pub messages: BTreeMap<String, (usize, BTreeSet<String>)>,
+}
+
+/// One shipped locale.
+pub struct Locale {
+    pub id: LanguageIdentifier,
+    /// Canonical tag, e.g. `pt-BR`: the folder name and the `Content-Language`.
+    pub tag: String,
+    pub dir: Direction,
+    text: Bundle,
+    html: Bundle,
+    pub files: Vec<FileInfo>,
+}
+
+impl fmt::Debug for Locale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Locale").field("tag", &self.tag).finish()
+    }
+}
+
+impl Locale {
+    pub fn has_message(&self, id: &str) -> bool {
+        self.text.has_message(id)
+    }
+
+    /// Where `id` is defined, if here.
+    pub fn definition(&self, id: &str) -> Option<(&Path, usize, &BTreeSet<String>)> {
+        self.files.iter().find_map(|f| {
+            f.messages
+                .get(id)
+                .map(|(line, vars)| (f.path.as_path(), *line, vars))
+        })
+    }
+}
+
+/// All shipped locales, and which one is the source for fallback.
+#[derive(Debug)]
+pub struct Catalog {
+    locales: Vec<Locale>,
+    source: usize,
+}
+
+/// The result of a lookup: the text, and the locale it actually came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Formatted {
+    pub text: String,
+    /// `true` when the message came from the source locale because the requested one lacks it.
+    pub fell_back: bool,
+}
+
+impl Catalog {
+    pub fn locales(&self) -> &[Locale] {
+        &self.locales
+    }
+
+    pub fn locale(&self, index: usize) -> &Locale {
+        &self.locales[index]
+    }
+
+    pub fn source(&self) -> &Locale {
+        &self.locales[self.source]
+    }
+
+    /// Index of the locale whose canonical tag is `tag`.
+    pub fn index_of(&self, tag: &str) -> Option<usize> {
+        self.locales.iter().position(|l| l.tag == tag)
+    }
+
+    /// Formats message `id` in locale `index`, falling back to the source locale per message.
+    pub fn format(
+        &self,
+        index: usize,
+        id: &str,
+        args: Option<&FluentArgs>,
+        markup: Markup,
+    ) -> Result<Formatted, I18nError> {
+        let mut locale = &self.locales[index];
+        let mut fell_back = false;
+        if !locale.has_message(id) {
+            locale = self.source();
+            fell_back = index != self.source;
+            if !locale.has_message(id) {
+                return Err(I18nError::Missing {
+                    id: id.to_owned(),
+                    source_locale: locale.tag.clone(),
+                });
+            }
+        }
+        let bundle = match markup {
+            Markup::Text => &locale.text,
+            Markup::Html => &locale.html,
+        };
+        let pattern = bundle
+            .get_message(id)
+            .and_then(|m| m.value())
+            .ok_or_else(|| I18nError::NoValue {
+                id: id.to_owned(),
+                locale: locale.tag.clone(),
+            })?;
+        let mut errors = Vec::new();
+        // write_pattern, not format_pattern: the latter passes its whole result through the
+        // bundle's formatter once more, which would escape the HTML output a second time.
+        let mut text = String::with_capacity(64);
+        let _ = bundle.write_pattern(&mut text, pattern, args, &mut errors);
+        if let Some(first) = errors.first() {
+            return Err(I18nError::Format {
+                id: id.to_owned(),
+                locale: locale.tag.clone(),
+                reason: describe_fluent_error(first),
+            });
+        }
+        Ok(Formatted { text, fell_back })
+    }
+}
+
+fn describe_fluent_error(e: &FluentError) -> String {
+    match e {
+        FluentError::ResolverError(r) => r.to_string(),
+        other => other.to_string(),
+    }
+}

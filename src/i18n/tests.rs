@@ -1,0 +1,121 @@
+//! Loading catalogs and looking messages up: fallback, escaping, and the load-time reports.
+
+use fluent_bundle::FluentValue;
+
+use super::*;
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn en() -> LanguageIdentifier {
+    "en".parse().unwrap()
+}
+
+#[test]
+fn a_message_missing_in_a_locale_comes_from_the_source() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "en/a.ftl", "hello = Hello\nbye = Bye\n");
+    write(d.path(), "fr/a.ftl", "hello = Bonjour\n");
+    let (cat, diags) = Catalog::load(d.path(), &en());
+    assert!(diags.is_empty(), "{diags:?}");
+    let cat = cat.unwrap();
+    let fr = cat.index_of("fr").unwrap();
+    let got = cat.format(fr, "bye", None, Markup::Text).unwrap();
+    assert_eq!(
+        got,
+        Formatted {
+            text: "Bye".into(),
+            fell_back: true
+        }
+    );
+    assert_eq!(
+        cat.format(fr, "nope", None, Markup::Text).unwrap_err(),
+        I18nError::Missing {
+            id: "nope".into(),
+            source_locale: "en".into()
+        }
+    );
+}
+
+#[test]
+fn html_bundle_escapes_translator_text_but_text_bundle_does_not() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "en/a.ftl",
+        "terms = Terms & <Conditions> for { $x }\n",
+    );
+    let cat = Catalog::load(d.path(), &en()).0.unwrap();
+    let mut args = FluentArgs::new();
+    args.set("x", FluentValue::from("<b>"));
+    let html = cat.format(0, "terms", Some(&args), Markup::Html).unwrap();
+    assert_eq!(
+        html.text,
+        "Terms &amp; &lt;Conditions&gt; for <bdi>&lt;b&gt;</bdi>"
+    );
+    let text = cat.format(0, "terms", Some(&args), Markup::Text).unwrap();
+    assert_eq!(text.text, "Terms & <Conditions> for <b>");
+}
+
+#[test]
+fn string_selectors_match_in_html_too() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "en/a.ftl",
+        "hi = { $gender ->\n    [female] Welcome, { $name }\n   *[other] Hello { $name }\n}\n",
+    );
+    let cat = Catalog::load(d.path(), &en()).0.unwrap();
+    let mut args = FluentArgs::new();
+    args.set("gender", FluentValue::from("female"));
+    args.set("name", FluentValue::from("Ana & Bo"));
+    let html = cat.format(0, "hi", Some(&args), Markup::Html).unwrap();
+    assert_eq!(html.text, "Welcome, <bdi>Ana &amp; Bo</bdi>");
+    let text = cat.format(0, "hi", Some(&args), Markup::Text).unwrap();
+    assert_eq!(text.text, "Welcome, Ana & Bo");
+}
+
+#[test]
+fn missing_variable_is_an_error_not_raw_text() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "en/a.ftl", "hi = Hi { $name }\n");
+    let cat = Catalog::load(d.path(), &en()).0.unwrap();
+    let err = cat.format(0, "hi", None, Markup::Text).unwrap_err();
+    assert!(matches!(err, I18nError::Format { .. }), "{err}");
+}
+
+#[test]
+fn syntax_errors_duplicates_and_stray_variables_are_reported_with_lines() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "en/a.ftl", "hi = Hi { $name }\nok = fine\n");
+    write(d.path(), "en/b.ftl", "\n\nhi = again\n");
+    write(
+        d.path(),
+        "fr/a.ftl",
+        "ok = bien\nhi = Salut { $nom }\nbroken = {\n",
+    );
+    write(d.path(), "pt_br/a.ftl", "ok = ok\n");
+    let (cat, diags) = Catalog::load(d.path(), &en());
+    assert!(cat.is_some());
+    let shown: Vec<String> = diags.iter().map(ToString::to_string).collect();
+    let has = |needle: &str| shown.iter().any(|s| s.contains(needle));
+    assert!(
+        has("b.ftl:3: message `hi` is already defined in"),
+        "{shown:#?}"
+    );
+    assert!(has("fr/a.ftl:3: Fluent syntax error"), "{shown:#?}");
+    assert!(has("fr/a.ftl:2: message `hi` uses $nom"), "{shown:#?}");
+    assert!(has("rename it to `pt-BR`"), "{shown:#?}");
+}
+
+#[test]
+fn missing_source_locale_is_fatal() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "fr/a.ftl", "ok = bien\n");
+    let (cat, diags) = Catalog::load(d.path(), &en());
+    assert!(cat.is_none());
+    assert!(diags[0].message.contains("source locale `en` is missing"));
+}
