@@ -84,6 +84,15 @@ impl Worker {
                 kind,
                 reason,
             } => {
+                // What the worker holds of large messages is the prefetch's deliveries (the
+                // broker's `max_message_size` bounds each) plus one copy being republished:
+                // a body over the event limit can only be a dead letter, and a 50 MB one
+                // copied by every task at once took the memory of all of them twice.
+                let _one_copy = if incoming.body().len() > crate::event::MAX_EVENT_BYTES {
+                    self.oversized.acquire().await.ok()
+                } else {
+                    None
+                };
                 let props = incoming.properties_with(
                     *attempts,
                     kind.map(DeadKind::as_str),

@@ -108,6 +108,9 @@ pub struct Worker {
     name: String,
     /// When the process started loading, for the start-up time in the first "consuming" log.
     started: Instant,
+    /// One permit: a body over the event limit is dead-lettered whole, and republishing
+    /// copies it, so such copies are made one at a time (see `Worker::settle`).
+    oversized: tokio::sync::Semaphore,
 }
 
 impl std::fmt::Debug for Worker {
@@ -134,6 +137,7 @@ impl Worker {
             topology,
             name: name.to_owned(),
             started: Instant::now(),
+            oversized: tokio::sync::Semaphore::new(1),
         }
     }
 

@@ -69,6 +69,46 @@ fn run_embedded(input: &[u8]) -> (std::process::Output, tempfile::TempDir) {
     (o, out)
 }
 
+/// Broker messages far over the event limit (a producer bug, or someone's upload) are
+/// dead-lettered `malformed` with their whole body and the size named, and the event behind
+/// them is sent. What they cost in memory is measured by `scripts/bench-big-messages.sh`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_over_the_limit_are_dead_lettered_whole_and_the_event_behind_is_sent() {
+    let smtp = Smtp::start(Reply::Accept);
+    let rig = Rig::start("oversized", &smtp.url(), |s| s.concurrency = 4).await;
+    let bodies: Vec<Vec<u8>> = (0..6u8)
+        .map(|i| {
+            let mut b = vec![b'"'];
+            b.resize(2 * 1024 * 1024 + usize::from(i), b'a' + i);
+            b.push(b'"');
+            b
+        })
+        .collect();
+    for b in &bodies {
+        crate::broker::publish(&rig.broker, b).await;
+    }
+    rig.send(&dated("evt_after_oversized", "2026-11-28T10:00:00Z"))
+        .await;
+    assert!(
+        wait_until(Duration::from_secs(30), || smtp.count() == 1).await,
+        "the good event behind the oversized messages was never sent"
+    );
+    let dead = collect(&rig.topology.dlq, bodies.len(), Duration::from_secs(20)).await;
+    assert_eq!(dead.len(), bodies.len());
+    for (body, props) in &dead {
+        assert!(bodies.contains(body), "a dead letter's body was changed");
+        assert_eq!(
+            header_text(props, ERROR_KIND_HEADER).as_deref(),
+            Some("malformed")
+        );
+        assert_eq!(
+            header_text(props, ERROR_HEADER).unwrap(),
+            format!("event is {} bytes, over the 65536-byte limit", body.len())
+        );
+    }
+    rig.finish().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forty_poison_dates_ahead_of_a_good_event_are_dead_lettered_and_it_is_sent() {
     let smtp = Smtp::start(Reply::Accept);
