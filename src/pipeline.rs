@@ -12,7 +12,7 @@ use crate::brand::BrandCache;
 use crate::compose::{Addressing, BodyEncoding, Composed, compose};
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, summarize_errors};
-use crate::event::{ClientRef, Event, ParseOptions, UserRef};
+use crate::event::{Client, ClientRef, Event, ParseOptions, User, UserRef};
 use crate::i18n::Catalog;
 pub use crate::kind::DeadKind;
 use crate::locale::{LangSource, Negotiated, Negotiator};
@@ -332,6 +332,8 @@ impl Pipeline {
         })
     }
 
+    /// The steps in order: route and check the data, find the parties, brand, negotiate,
+    /// render, compose. Each refusal names the field or setting to blame.
     fn prepare_unguarded(
         &self,
         event: &Event,
@@ -339,69 +341,9 @@ impl Pipeline {
     ) -> Result<Prepared, Rejection> {
         crate::unwind::fault_point("prepare", &event.id);
         let id = Some(event.id.as_str());
-        let template = match overrides.template {
-            Some(t) => t,
-            None => self.settings.routes.get(&event.event_type).ok_or_else(|| {
-                Rejection::new(
-                    DeadKind::Unroutable,
-                    format!(
-                        "type: no route for `{}` (routed: {})",
-                        crate::event::clip(&event.event_type, 80),
-                        self.settings
-                            .routes
-                            .keys()
-                            .map(String::as_str)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                    id,
-                )
-            })?,
-        };
-        let info = self
-            .renderer
-            .template(template)
-            .map_err(|e| Rejection::new(DeadKind::Unroutable, e.to_string(), id))?;
-        for field in &info.manifest.requires {
-            if !field.is_present(&event.data) {
-                return Err(Rejection::new(
-                    DeadKind::Malformed,
-                    format!("data.{field}: missing (template `{template}` needs it)"),
-                    id,
-                ));
-            }
-        }
-
-        let user = match &event.user {
-            UserRef::Inline(u) => u,
-            UserRef::Id(user_id) => {
-                return Err(Rejection::new(
-                    DeadKind::Unroutable,
-                    format!(
-                        "user_id `{}`: the event carries no user profile and no directory is configured to load one",
-                        crate::event::clip(user_id, 80)
-                    ),
-                    id,
-                ));
-            }
-        };
+        let template = self.template_for(event, overrides.template)?;
         let mut notes = Vec::new();
-        let client = match &event.client {
-            ClientRef::Inline(c) => Some(c),
-            ClientRef::Id(client_id) => {
-                notes.push(format!(
-                    "client_id `{}`: no directory is configured to load the client; default branding",
-                    crate::event::clip(client_id, 80)
-                ));
-                None
-            }
-            ClientRef::None => None,
-        };
-        let client_id = match &event.client {
-            ClientRef::Inline(c) => c.client_id.as_deref(),
-            ClientRef::Id(c) => Some(c.as_str()),
-            ClientRef::None => None,
-        };
+        let (user, client, client_id) = parties(event, &mut notes)?;
         let brand = self.brands.resolve(
             client,
             &self.settings.brand,
@@ -459,4 +401,81 @@ impl Pipeline {
             notes,
         })
     }
+
+    /// The template to render: the override, else the event type's route; refused when the
+    /// event lacks a `data` field the template's manifest requires.
+    fn template_for<'s>(
+        &'s self,
+        event: &Event,
+        chosen: Option<&'s str>,
+    ) -> Result<&'s str, Rejection> {
+        let id = Some(event.id.as_str());
+        let template = match chosen {
+            Some(t) => t,
+            None => self.settings.routes.get(&event.event_type).ok_or_else(|| {
+                Rejection::new(
+                    DeadKind::Unroutable,
+                    format!(
+                        "type: no route for `{}` (routed: {})",
+                        crate::event::clip(&event.event_type, 80),
+                        self.settings
+                            .routes
+                            .keys()
+                            .map(String::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    id,
+                )
+            })?,
+        };
+        let info = self
+            .renderer
+            .template(template)
+            .map_err(|e| Rejection::new(DeadKind::Unroutable, e.to_string(), id))?;
+        for field in &info.manifest.requires {
+            if !field.is_present(&event.data) {
+                return Err(Rejection::new(
+                    DeadKind::Malformed,
+                    format!("data.{field}: missing (template `{template}` needs it)"),
+                    id,
+                ));
+            }
+        }
+        Ok(template)
+    }
+}
+
+/// The user (inline: thin events are resolved by a directory before this step), the client
+/// when the event carries one, and the client id for links; a client named only by id
+/// brands by default, with a note saying why.
+fn parties<'e>(
+    event: &'e Event,
+    notes: &mut Vec<String>,
+) -> Result<(&'e User, Option<&'e Client>, Option<&'e str>), Rejection> {
+    let user = match &event.user {
+        UserRef::Inline(u) => u,
+        UserRef::Id(user_id) => {
+            return Err(Rejection::new(
+                DeadKind::Unroutable,
+                format!(
+                    "user_id `{}`: the event carries no user profile and no directory is configured to load one",
+                    crate::event::clip(user_id, 80)
+                ),
+                Some(&event.id),
+            ));
+        }
+    };
+    let (client, client_id) = match &event.client {
+        ClientRef::Inline(c) => (Some(c), c.client_id.as_deref()),
+        ClientRef::Id(client_id) => {
+            notes.push(format!(
+                "client_id `{}`: no directory is configured to load the client; default branding",
+                crate::event::clip(client_id, 80)
+            ));
+            (None, Some(client_id.as_str()))
+        }
+        ClientRef::None => (None, None),
+    };
+    Ok((user, client, client_id))
 }

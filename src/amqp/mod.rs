@@ -12,16 +12,14 @@
 //! [`AckWindow`] (`window.rs`), tested without a broker; nothing is acked before the worker
 //! settled it.
 
-use std::time::Duration;
-
 use lapin::options::{
-    BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions,
-    BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions, QueueDeclareOptions,
+    BasicCancelOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions,
+    ConfirmSelectOptions, QueueDeclareOptions,
 };
 use lapin::types::{AMQPValue, FieldTable, LongString};
 use lapin::{Channel, Connection, ConnectionProperties, Consumer};
 
-use crate::config::{QueueType, SecretUrl};
+use crate::config::SecretUrl;
 
 /// Header carrying how many attempts an event has had.
 pub const ATTEMPTS_HEADER: &str = "x-mailroom-attempts";
@@ -35,70 +33,14 @@ pub use lapin::BasicProperties;
 pub use lapin::Error as AmqpError;
 
 mod acks;
+mod incoming;
+mod topology;
 mod window;
 
 pub use acks::{ACK_TICK, Acks};
+pub use incoming::{Incoming, header_text};
+pub use topology::Topology;
 pub use window::{ACK_BATCH, AckWindow, Due};
-
-/// Queue names and arguments, derived from the settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Topology {
-    pub queue: String,
-    pub dlq: String,
-    /// (delay, queue name), in the order attempts use them.
-    pub retry: Vec<(Duration, String)>,
-    pub queue_type: QueueType,
-}
-
-impl Topology {
-    pub fn new(queue: &str, delays: &[Duration], queue_type: QueueType) -> Topology {
-        Topology {
-            queue: queue.to_owned(),
-            dlq: format!("{queue}.dlq"),
-            retry: delays
-                .iter()
-                .map(|d| (*d, crate::config::retry_queue_name(queue, *d)))
-                .collect(),
-            queue_type,
-        }
-    }
-
-    fn base_arguments(&self) -> FieldTable {
-        let mut args = FieldTable::default();
-        if self.queue_type == QueueType::Quorum {
-            args.insert(
-                "x-queue-type".into(),
-                AMQPValue::LongString("quorum".into()),
-            );
-        }
-        args
-    }
-
-    /// Arguments of a queue that dead-letters into `target`. Quorum queues dead-letter
-    /// at-most-once unless told otherwise, which could lose a retry in a leader change.
-    fn dead_lettering_to(&self, target: &str) -> FieldTable {
-        let mut args = self.base_arguments();
-        args.insert(
-            "x-dead-letter-exchange".into(),
-            AMQPValue::LongString("".into()),
-        );
-        args.insert(
-            "x-dead-letter-routing-key".into(),
-            AMQPValue::LongString(target.into()),
-        );
-        if self.queue_type == QueueType::Quorum {
-            args.insert(
-                "x-dead-letter-strategy".into(),
-                AMQPValue::LongString("at-least-once".into()),
-            );
-            args.insert(
-                "x-overflow".into(),
-                AMQPValue::LongString("reject-publish".into()),
-            );
-        }
-        args
-    }
-}
 
 /// A broker session: two connections, a consuming and a confirming publishing channel.
 pub struct Broker {
@@ -255,132 +197,6 @@ impl Broker {
     }
 }
 
-/// One delivery from the events queue.
-pub struct Incoming {
-    delivery: lapin::message::Delivery,
-    /// The session's batcher; `None` acks at once (deliveries not obtained through `track`).
-    acks: Option<Acks>,
-}
-
-impl From<lapin::message::Delivery> for Incoming {
-    fn from(delivery: lapin::message::Delivery) -> Self {
-        Incoming {
-            delivery,
-            acks: None,
-        }
-    }
-}
-
-impl Incoming {
-    pub fn body(&self) -> &[u8] {
-        &self.delivery.data
-    }
-
-    /// Attempts made before this delivery (`x-mailroom-attempts`, 0 when absent or unusable).
-    ///
-    /// The count is trusted only on a message that came back from one of our retry queues
-    /// (the broker's `x-death` names the queue it expired in): a producer that copies headers
-    /// around, or sets `x-mailroom-attempts: 999`, must not send an event's first transient
-    /// failure straight to the dead-letter queue. A dead letter moved back to the events queue
-    /// (it carries `x-mailroom-error-kind`) is a replay after a fix and starts afresh.
-    pub fn attempts(&self, topology: &Topology) -> u32 {
-        let Some(headers) = self.delivery.properties.headers() else {
-            return 0;
-        };
-        if headers.contains_key(ERROR_KIND_HEADER) || !came_back_from_retry(headers, topology) {
-            return 0;
-        }
-        match headers.inner().get(ATTEMPTS_HEADER) {
-            Some(AMQPValue::LongLongInt(n)) => u32::try_from(*n).unwrap_or(0),
-            Some(AMQPValue::LongInt(n)) => u32::try_from(*n).unwrap_or(0),
-            Some(AMQPValue::LongUInt(n)) => *n,
-            Some(AMQPValue::ShortInt(n)) => u32::try_from(*n).unwrap_or(0),
-            Some(AMQPValue::LongString(s)) => s.to_string().parse().unwrap_or(0),
-            _ => 0,
-        }
-    }
-
-    /// The original properties with our headers added (and the broker's `x-death` left as
-    /// is), persistent: what a retry or dead-letter copy carries.
-    ///
-    /// `kind` is set only on dead letters; a retry copy never carries one (an old one from a
-    /// replayed dead letter is dropped), so its attempts keep counting.
-    pub fn properties_with(
-        &self,
-        attempts: u32,
-        kind: Option<&str>,
-        reason: Option<&str>,
-    ) -> BasicProperties {
-        let mut headers: FieldTable = self
-            .delivery
-            .properties
-            .headers()
-            .as_ref()
-            .map(|h| {
-                h.inner()
-                    .iter()
-                    .filter(|(k, _)| k.as_str() != ERROR_KIND_HEADER)
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect::<std::collections::BTreeMap<_, _>>()
-                    .into()
-            })
-            .unwrap_or_default();
-        headers.insert(
-            ATTEMPTS_HEADER.into(),
-            AMQPValue::LongLongInt(i64::from(attempts)),
-        );
-        if let Some(kind) = kind {
-            headers.insert(
-                ERROR_KIND_HEADER.into(),
-                AMQPValue::LongString(LongString::from(kind)),
-            );
-        }
-        if let Some(reason) = reason {
-            headers.insert(
-                ERROR_HEADER.into(),
-                AMQPValue::LongString(LongString::from(reason)),
-            );
-        }
-        self.delivery
-            .properties
-            .clone()
-            .with_headers(headers)
-            .with_delivery_mode(2)
-    }
-
-    /// Acknowledges: at once, or (through [`Acks`]) within [`ACK_TICK`], in which case
-    /// `Ok(true)` means "scheduled" and a failed batch is logged by the batcher. `Ok(false)`
-    /// means the ack did not happen (the channel was recovered or closed): the broker will
-    /// redeliver, and the sent-id record absorbs the duplicate.
-    pub async fn ack(&self) -> Result<bool, lapin::Error> {
-        match &self.acks {
-            Some(acks) => {
-                acks.done(self.delivery.delivery_tag, self.delivery.acker.clone());
-                Ok(true)
-            }
-            None => self.delivery.acker.ack(BasicAckOptions::default()).await,
-        }
-    }
-
-    /// Gives the delivery back to the queue (used when a republish failed).
-    pub async fn requeue(&self) -> Result<bool, lapin::Error> {
-        let result = self
-            .delivery
-            .acker
-            .nack(BasicNackOptions {
-                requeue: true,
-                ..BasicNackOptions::default()
-            })
-            .await;
-        // Only now stop holding back the batch: until the nack is on the wire, a `multiple`
-        // ack passing over this tag would ack (and lose) the delivery instead.
-        if let Some(acks) = &self.acks {
-            acks.forget(self.delivery.delivery_tag);
-        }
-        result
-    }
-}
-
 /// When the broker refused us for a reason no retry will fix, the setting to blame and the
 /// broker's words: credentials (ACCESS_REFUSED at login), a vhost we may not use
 /// (NOT_ALLOWED), a reserved or forbidden queue name (ACCESS_REFUSED on a declare), or a
@@ -410,36 +226,6 @@ pub fn refusal(e: &AmqpError) -> Option<(&'static str, String)> {
         }
         _ => None,
     }
-}
-
-/// Whether the broker dead-lettered this message out of one of `topology`'s retry queues.
-fn came_back_from_retry(headers: &FieldTable, topology: &Topology) -> bool {
-    let Some(AMQPValue::FieldArray(deaths)) = headers.inner().get("x-death") else {
-        return false;
-    };
-    deaths.as_slice().iter().any(|death| {
-        let AMQPValue::FieldTable(death) = death else {
-            return false;
-        };
-        let queue = match death.inner().get("queue") {
-            Some(AMQPValue::LongString(s)) => s.to_string(),
-            Some(AMQPValue::ShortString(s)) => s.to_string(),
-            _ => return false,
-        };
-        topology.retry.iter().any(|(_, name)| *name == queue)
-    })
-}
-
-/// Reads a header as text (for tests and tools inspecting dead-lettered messages).
-pub fn header_text(props: &BasicProperties, name: &str) -> Option<String> {
-    let value = props.headers().as_ref()?.inner().get(name)?.clone();
-    Some(match value {
-        AMQPValue::LongString(s) => s.to_string(),
-        AMQPValue::ShortString(s) => s.to_string(),
-        AMQPValue::LongLongInt(n) => n.to_string(),
-        AMQPValue::LongInt(n) => n.to_string(),
-        other => format!("{other:?}"),
-    })
 }
 
 /// Frame size proposed to the broker unless the URL sets `frame_max`. lapin keeps a receive
@@ -493,24 +279,5 @@ mod tests {
             with_frame_max("amqp://h/%2f?frame_max=131072"),
             "amqp://h/%2f?frame_max=131072"
         );
-    }
-
-    #[test]
-    fn retry_queues_are_named_after_their_delays() {
-        let t = Topology::new(
-            "mail",
-            &[
-                Duration::from_secs(10),
-                Duration::from_secs(60),
-                Duration::from_secs(5400),
-            ],
-            QueueType::Classic,
-        );
-        let names: Vec<&str> = t.retry.iter().map(|(_, n)| n.as_str()).collect();
-        assert_eq!(
-            names,
-            ["mail.retry.10s", "mail.retry.1m", "mail.retry.1h30m"]
-        );
-        assert_eq!(t.dlq, "mail.dlq");
     }
 }

@@ -18,18 +18,22 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::compose::Composed;
-use lettre::address::Envelope;
-use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::authentication::Mechanism;
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
-use lettre::transport::smtp::commands::{Data, Ehlo, Mail, Rcpt};
-use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
-use lettre::transport::smtp::response::Response;
+use lettre::transport::smtp::commands::Ehlo;
+use lettre::transport::smtp::extension::{ClientId, Extension};
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 
 use crate::config::SecretUrl;
 
+mod endpoint;
+mod pipelined;
 mod replies;
+
+pub use endpoint::UrlError;
+use endpoint::{Endpoint, Tls};
+use pipelined::{ascii_envelope, send_pipelined};
 
 /// Values of [`Mailer::eight_bit_mime`]'s flag.
 const UNKNOWN: u8 = 0;
@@ -49,95 +53,6 @@ pub enum SendError {
     /// The server refused this message (5xx): retrying will not help.
     #[error("{0}")]
     Permanent(String),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tls {
-    None,
-    /// STARTTLS when offered.
-    Opportunistic,
-    /// STARTTLS or fail.
-    Required,
-    /// TLS from the first byte (`smtps://`).
-    Implicit,
-}
-
-/// Where and how to connect, parsed from the SMTP URL.
-#[derive(Clone)]
-struct Endpoint {
-    host: String,
-    port: u16,
-    tls: Tls,
-    credentials: Option<Credentials>,
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("{key}: {message}")]
-pub struct UrlError {
-    key: &'static str,
-    message: String,
-}
-
-impl Endpoint {
-    fn parse(url: &SecretUrl) -> Result<Endpoint, UrlError> {
-        let err = |message: String| UrlError {
-            key: "MAILROOM_SMTP_URL",
-            message,
-        };
-        let u = url::Url::parse(url.expose())
-            .map_err(|e| err(format!("`{}` is not a URL ({e})", url.redacted())))?;
-        let host = u
-            .host_str()
-            .ok_or_else(|| err(format!("`{}` has no host", url.redacted())))?
-            .trim_matches(['[', ']'])
-            .to_owned();
-        let mut tls = match u.scheme() {
-            "smtp" => Tls::None,
-            "smtps" => Tls::Implicit,
-            other => return Err(err(format!("unknown scheme `{other}` (use smtp or smtps)"))),
-        };
-        for (k, v) in u.query_pairs() {
-            match (k.as_ref(), v.as_ref(), tls) {
-                ("tls", "required", Tls::None) => tls = Tls::Required,
-                ("tls", "opportunistic", Tls::None) => tls = Tls::Opportunistic,
-                ("tls", "none", Tls::None) => {}
-                _ => {
-                    return Err(err(format!(
-                        "unknown option `{k}={v}` (smtp:// takes tls=required, tls=opportunistic or tls=none)"
-                    )));
-                }
-            }
-        }
-        let port = u.port().unwrap_or(match tls {
-            Tls::Implicit => 465,
-            Tls::Required => 587,
-            _ => 25,
-        });
-        let decode = |s: &str| {
-            percent_decode(s)
-                .map_err(|_| err("user or password is not valid percent-encoded UTF-8".into()))
-        };
-        let credentials = if u.username().is_empty() {
-            None
-        } else {
-            Some(Credentials::new(
-                decode(u.username())?,
-                decode(u.password().unwrap_or_default())?,
-            ))
-        };
-        Ok(Endpoint {
-            host,
-            port,
-            tls,
-            credentials,
-        })
-    }
-}
-
-fn percent_decode(s: &str) -> Result<String, std::str::Utf8Error> {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8()
-        .map(|c| c.into_owned())
 }
 
 /// Sends messages over a bounded pool of SMTP connections.
@@ -224,7 +139,22 @@ impl Mailer {
     async fn send_unbounded(&self, message: &Composed) -> Result<(), SendError> {
         let mut conn = self.checkout().await?;
         let bytes = message.bytes();
-        if !bytes.is_ascii() && !conn.server_info().supports_feature(Extension::EightBitMime) {
+        let envelope = message.envelope();
+        let ascii_addresses = ascii_envelope(envelope);
+        let info = conn.server_info();
+        // Checked before 8BITMIME: such an address makes even a 7-bit message 8-bit (it is in
+        // the `To:` header), so "send it 7-bit on retry" would be retried until the last tier.
+        let takes_utf8 = info.supports_feature(Extension::SmtpUtfEight)
+            && info.supports_feature(Extension::EightBitMime);
+        if !ascii_addresses && !takes_utf8 {
+            self.checkin(conn);
+            return Err(SendError::Permanent(
+                "the recipient or sender address is not ASCII and the SMTP server does not offer SMTPUTF8 \
+                 (RFC 6531), which such an address needs"
+                    .into(),
+            ));
+        }
+        if !bytes.is_ascii() && !info.supports_feature(Extension::EightBitMime) {
             // Composed 8bit before this server was known not to take it: the next attempt is
             // composed 7-bit (the worker follows `eight_bit_mime`).
             self.checkin(conn);
@@ -233,8 +163,7 @@ impl Mailer {
                     .into(),
             ));
         }
-        let envelope = message.envelope();
-        let result = if self.pipelining.load(Ordering::Relaxed) && ascii_envelope(envelope) {
+        let result = if self.pipelining.load(Ordering::Relaxed) && ascii_addresses {
             send_pipelined(&mut conn, envelope, bytes).await
         } else {
             conn.send(envelope, bytes).await
@@ -376,81 +305,6 @@ impl Mailer {
     }
 }
 
-/// Only plain ASCII addresses go the pipelined way; anything else (SMTPUTF8) takes lettre's.
-fn ascii_envelope(envelope: &Envelope) -> bool {
-    let ascii = |a: &lettre::Address| AsRef::<str>::as_ref(a).is_ascii();
-    envelope.from().is_none_or(ascii) && envelope.to().iter().all(ascii)
-}
-
-/// Text written to the server as it is, by lettre's `command` (which writes it and reads one
-/// reply). lettre formats the command into a new `String` and keeps the command itself until
-/// the reply comes, so a `Raw` hands its text over once and frees it as it is formatted: a
-/// dot-stuffed message is then not held a second time while the server answers (at a
-/// concurrency of 256 those copies were about 2 MB).
-struct Raw(std::cell::Cell<String>);
-
-impl Raw {
-    fn new(text: String) -> Raw {
-        Raw(std::cell::Cell::new(text))
-    }
-}
-
-impl std::fmt::Display for Raw {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0.take())
-    }
-}
-
-/// One message with PIPELINING (RFC 2920): `MAIL`, every `RCPT` and `DATA` in one write, their
-/// replies read in order, then the dot-stuffed message and its final `.` in a second write.
-/// lettre's own `send` makes five writes and waits for four replies; on loopback each write
-/// is a packet and each reply a wake-up, together about as much CPU as rendering the email. The
-/// first negative reply ends the dialogue with that error (the caller drops the connection,
-/// so the replies still in flight are never misread as later ones).
-async fn send_pipelined(
-    conn: &mut AsyncSmtpConnection,
-    envelope: &Envelope,
-    message: &[u8],
-) -> Result<Response, lettre::transport::smtp::Error> {
-    let mut params = Vec::new();
-    if !message.is_ascii() {
-        params.push(MailParameter::Body(MailBodyParameter::EightBitMime));
-    }
-    let mut group = Mail::new(envelope.from().cloned(), params).to_string();
-    for to in envelope.to() {
-        group.push_str(&Rcpt::new(to.clone(), Vec::new()).to_string());
-    }
-    group.push_str(&Data.to_string());
-    conn.command(Raw::new(group)).await?;
-    for _ in envelope.to() {
-        conn.read_response().await?;
-    }
-    conn.read_response().await?;
-    match String::from_utf8(dot_stuffed(message)) {
-        Ok(data) => conn.command(Raw::new(data)).await,
-        // Every message we compose is UTF-8; lettre's writer takes any bytes.
-        Err(_) => conn.message(message).await,
-    }
-}
-
-/// The message as `DATA` carries it (RFC 5321 §4.5.2): a `.` starting a line is doubled, and
-/// `CRLF . CRLF` ends it. Lines start after CRLF, as lettre's own writer counts them.
-fn dot_stuffed(message: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(message.len() + 16);
-    if message.first() == Some(&b'.') {
-        out.push(b'.');
-    }
-    let mut from = 0;
-    for at in memchr::memmem::find_iter(message, b"\r\n.") {
-        out.extend_from_slice(&message[from..at + 2]);
-        out.push(b'.');
-        from = at + 2;
-    }
-    out.extend_from_slice(&message[from..]);
-    out.extend_from_slice(b"\r\n.\r\n");
-    out
-}
-
 /// 5xx → permanent; a message the client cannot send at all (lettre's client errors, e.g. a
 /// non-ASCII address to a server without SMTPUTF8) → permanent; everything else (4xx,
 /// network, timeout, TLS) → transient. Addresses quoted in the server's text are removed: the
@@ -481,60 +335,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_raw_command_hands_its_text_over_once() {
-        let raw = Raw::new("DATA\r\n".to_owned());
-        assert_eq!(raw.to_string(), "DATA\r\n");
-        assert_eq!(
-            raw.to_string(),
-            "",
-            "the text was freed when it was formatted"
-        );
-    }
-
-    #[test]
-    fn dots_that_start_a_line_are_doubled_and_the_data_ends_with_a_dot_line() {
-        assert_eq!(dot_stuffed(b"a\r\nb"), b"a\r\nb\r\n.\r\n");
-        assert_eq!(
-            dot_stuffed(b".x\r\n.\r\n..y\r\nz.\r\n"),
-            b"..x\r\n..\r\n...y\r\nz.\r\n\r\n.\r\n"
-        );
-        // As lettre counts lines: only after CRLF.
-        assert_eq!(dot_stuffed(b"a\n.b"), b"a\n.b\r\n.\r\n");
-    }
-
-    #[test]
     fn server_text_loses_its_addresses() {
         assert_eq!(
             scrub_addresses("550 5.1.1 <ana@example.com>: Recipient address rejected"),
             "550 5.1.1 <address> Recipient address rejected"
         );
-    }
-
-    fn ep(url: &str) -> Endpoint {
-        Endpoint::parse(&SecretUrl::new(url)).unwrap()
-    }
-
-    #[test]
-    fn smtp_urls_choose_tls_and_ports() {
-        let e = ep("smtp://127.0.0.1:2525");
-        assert_eq!((e.port, e.tls), (2525, Tls::None));
-        assert_eq!(ep("smtp://mx.test?tls=required").port, 587);
-        assert_eq!(ep("smtp://mx.test?tls=required").tls, Tls::Required);
-        assert_eq!(ep("smtps://mx.test").port, 465);
-        assert!(ep("smtp://user%40x:p%3Ass@mx.test").credentials.is_some());
-        let err = Endpoint::parse(&SecretUrl::new("smtp://u:hunter2@mx.test?tls=maybe"))
-            .err()
-            .unwrap()
-            .to_string();
-        assert!(
-            err.contains("tls=maybe") && !err.contains("hunter2"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn percent_decoding_handles_escapes_and_plain_text() {
-        assert_eq!(percent_decode("a%40b%3Ac").unwrap(), "a@b:c");
-        assert_eq!(percent_decode("100%").unwrap(), "100%");
     }
 }

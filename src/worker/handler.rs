@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::compose::BodyEncoding;
+use crate::compose::{BodyEncoding, Composed};
 use crate::directory::{Directory, LookupError};
 use crate::intake::Unprepared;
 use crate::mailer::{Mailer, SendError};
@@ -33,7 +33,7 @@ impl Handler {
         }
     }
 
-    /// The one-step function: render, claim, send, record.
+    /// The one-step function: prepare, then [`Handler::deliver`].
     pub async fn handle(&self, body: &[u8]) -> (Outcome, Meta) {
         // Compose for the server we send to: 8bit unless it said it cannot take it.
         let encoding = match self.mailer.eight_bit_mime() {
@@ -45,29 +45,7 @@ impl Handler {
         let prepared = crate::intake::prepare(&self.pipeline, &self.directory, body, encoding);
         let prepared = match Box::pin(prepared).await {
             Ok(p) => p,
-            Err(Unprepared::Rejected(r)) => {
-                let meta = Meta::id(r.event_id.as_deref());
-                let outcome = Outcome::DeadLetter {
-                    kind: r.kind,
-                    reason: r.reason,
-                };
-                return (outcome, meta);
-            }
-            Err(Unprepared::Lookup { error, event_id }) => {
-                // Not the event's fault: it waits in the retry tiers while someone fixes the
-                // directory. Refused credentials need a person, so they are logged as errors.
-                if let LookupError::Refused(_) = &error {
-                    emit(Observed::DirectoryRefused {
-                        event_id: &event_id,
-                        error: &error.to_string(),
-                    });
-                }
-                let meta = Meta::id(Some(&event_id));
-                let outcome = Outcome::Retry {
-                    reason: error.to_string(),
-                };
-                return (outcome, meta);
-            }
+            Err(unprepared) => return not_prepared(unprepared),
         };
         let meta = Meta::of(&prepared);
         emit(Observed::Notes {
@@ -78,61 +56,80 @@ impl Handler {
         // Only the composed message goes on: the rendered parts (larger than the message)
         // are freed here rather than held through the claim and the SMTP conversation.
         drop(prepared.rendered);
-        let id = &prepared.event_id;
+        let outcome = self.deliver(&prepared.event_id, &prepared.message).await;
+        (outcome, meta)
+    }
+
+    /// Claims the id, sends, and records it sent; a failed or panicking send releases the
+    /// claim so a retry or a replay is not held up.
+    async fn deliver(&self, id: &str, message: &Composed) -> Outcome {
         match self.store.claim(id).await {
             Ok(Claim::Claimed) => {}
-            Ok(Claim::AlreadySent) => return (Outcome::Duplicate, meta),
-            Ok(Claim::Busy) => return (Outcome::Busy, meta),
+            Ok(Claim::AlreadySent) => return Outcome::Duplicate,
+            Ok(Claim::Busy) => return Outcome::Busy,
             Err(e) => {
-                return (
-                    Outcome::Retry {
-                        reason: e.to_string(),
-                    },
-                    meta,
-                );
+                return Outcome::Retry {
+                    reason: e.to_string(),
+                };
             }
         }
         let sent = crate::unwind::catch_async(Box::pin(async {
             crate::unwind::fault_point("send", id);
-            self.mailer.send(&prepared.message).await
+            self.mailer.send(message).await
         }))
         .await;
-        let sent = match sent {
-            Ok(sent) => sent,
-            Err(panicked) => {
-                // Whether the server took it is unknown; a person looks at the dead letter
-                // and can replay it (the claim is released so a replay is not held up).
-                if let Err(se) = self.store.release(id).await {
-                    tracing::error!(event_id = %id, "could not release the claim: {se}");
-                }
-                let outcome = Outcome::DeadLetter {
-                    kind: DeadKind::Render,
-                    reason: format!("internal error while sending the email ({panicked})"),
-                };
-                return (outcome, meta);
-            }
-        };
         let outcome = match sent {
-            Ok(()) => {
+            Ok(Ok(())) => {
                 if let Err(e) = self.store.mark_sent(id).await {
                     // The email is out; not recording it only risks one duplicate later.
                     tracing::error!(event_id = %id, "sent, but not recorded: {e}");
                 }
-                Outcome::Sent
+                return Outcome::Sent;
             }
-            Err(e) => {
-                if let Err(se) = self.store.release(id).await {
-                    tracing::error!(event_id = %id, "could not release the claim: {se}");
-                }
-                match e {
-                    SendError::Transient(reason) => Outcome::Retry { reason },
-                    SendError::Permanent(reason) => Outcome::DeadLetter {
-                        kind: DeadKind::Rejected,
-                        reason,
-                    },
-                }
-            }
+            Ok(Err(SendError::Transient(reason))) => Outcome::Retry { reason },
+            Ok(Err(SendError::Permanent(reason))) => Outcome::DeadLetter {
+                kind: DeadKind::Rejected,
+                reason,
+            },
+            // Whether the server took it is unknown; a person looks at the dead letter and
+            // can replay it.
+            Err(panicked) => Outcome::DeadLetter {
+                kind: DeadKind::Render,
+                reason: format!("internal error while sending the email ({panicked})"),
+            },
         };
-        (outcome, meta)
+        if let Err(se) = self.store.release(id).await {
+            tracing::error!(event_id = %id, "could not release the claim: {se}");
+        }
+        outcome
+    }
+}
+
+/// What became of an event that could not be prepared: a dead letter, or a retry when the
+/// directory failed (not the event's fault: it waits in the retry tiers while someone fixes
+/// the directory; refused credentials need a person, so they are logged as errors).
+fn not_prepared(unprepared: Unprepared) -> (Outcome, Meta) {
+    match unprepared {
+        Unprepared::Rejected(r) => {
+            let meta = Meta::id(r.event_id.as_deref());
+            let outcome = Outcome::DeadLetter {
+                kind: r.kind,
+                reason: r.reason,
+            };
+            (outcome, meta)
+        }
+        Unprepared::Lookup { error, event_id } => {
+            if let LookupError::Refused(_) = &error {
+                emit(Observed::DirectoryRefused {
+                    event_id: &event_id,
+                    error: &error.to_string(),
+                });
+            }
+            let meta = Meta::id(Some(&event_id));
+            let outcome = Outcome::Retry {
+                reason: error.to_string(),
+            };
+            (outcome, meta)
+        }
     }
 }

@@ -656,6 +656,55 @@ async fn bodies_are_8bit_only_for_servers_that_advertise_8bitmime() {
     }
 }
 
+/// A recipient whose address is not ASCII (`zoë@…`) needs SMTPUTF8 (RFC 6531). To a server
+/// without it the email is rejected at once, naming why, on either kind of server: before,
+/// one without 8BITMIME deferred it "to send it 7-bit on retry", which cannot help (the
+/// address is in the `To:` header), until the last retry tier. Found by fuzzing `compose`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_non_ascii_address_without_smtputf8_is_rejected_not_retried() {
+    use mailroom::mailer::Mailer;
+    use mailroom::store::Store;
+    use mailroom::worker::{DeadKind, Outcome, Worker};
+
+    let smtp = Smtp::start(Reply::Accept);
+    let old = crate::broker::without_8bitmime(smtp.addr).await;
+    for url in [smtp.url(), format!("smtp://{old}")] {
+        let state = tempfile::tempdir().unwrap();
+        let settings = worker_settings("unused", &url, state.path());
+        let mailer = Mailer::new(&settings.smtp_url, "w.test", settings.smtp_timeout, 2).unwrap();
+        let store = Store::open(state.path(), Duration::from_secs(60)).unwrap();
+        let worker = Worker::new(
+            std::sync::Arc::new(pipeline()),
+            mailer,
+            store,
+            settings,
+            "utf8-address-test",
+        );
+        let e = with(
+            event("utf8-addr", "welcome", "en"),
+            "user.email",
+            json!("zoë@example.com"),
+        );
+        let body = serde_json::to_vec(&e).unwrap();
+        let before = smtp.count();
+        // Twice: the second attempt is composed knowing the server (7-bit for the old one).
+        for _ in 0..2 {
+            match worker.handle(&body).await.0 {
+                Outcome::DeadLetter { kind, reason } => {
+                    assert_eq!(kind, DeadKind::Rejected);
+                    assert!(reason.contains("SMTPUTF8"), "{reason}");
+                    assert!(
+                        !reason.contains("zoë"),
+                        "the address stays out of the reason: {reason}"
+                    );
+                }
+                other => panic!("{url}: expected a rejection, got {other:?}"),
+            }
+        }
+        assert_eq!(smtp.count(), before, "nothing reached the server");
+    }
+}
+
 /// What one delivery holds while it waits (on the claim, on the SMTP server) is bounded:
 /// the handler's future stays a few kilobytes because its stages (preparing, sending,
 /// connecting) are boxed and live only while they run. Unboxed it was 65 KB, and each
