@@ -3,7 +3,9 @@
 //! Connections are pooled here rather than in lettre's pool for two reasons: lettre never sets
 //! `TCP_NODELAY` (each email then waits ~40 ms on Nagle + delayed ACK), and its pool sends a
 //! `NOOP` on every checkout. We open the socket ourselves with `TCP_NODELAY`, hand it to lettre
-//! for the SMTP dialogue, and only probe a connection with `NOOP` after it sat idle.
+//! for the SMTP dialogue, and only probe a connection with `NOOP` after it sat idle. TLS
+//! (implicit, or STARTTLS) is ours too (`tls.rs`), inside the stream that makes replies
+//! parseable (`replies.rs`), so lettre gets one stream either way.
 //!
 //! When the server advertises PIPELINING, a message takes two writes instead of lettre's five
 //! ([`send_pipelined`], still through lettre's connection: its `command` and `read_response`);
@@ -13,13 +15,13 @@
 //! TCP connect only). The reply code decides [`SendError::Transient`] (4xx, timeouts, network
 //! and set-up failures) vs [`SendError::Permanent`] (5xx to the message itself).
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::compose::Composed;
 use lettre::transport::smtp::authentication::Mechanism;
-use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::commands::Ehlo;
 use lettre::transport::smtp::extension::{ClientId, Extension};
 use tokio::net::TcpStream;
@@ -30,10 +32,14 @@ use crate::config::SecretUrl;
 mod endpoint;
 mod pipelined;
 mod replies;
+mod tls;
 
 pub use endpoint::UrlError;
 use endpoint::{Endpoint, Tls};
 use pipelined::{ascii_envelope, send_pipelined};
+use replies::{Sanitized, Stream};
+use rustls::ClientConfig;
+use rustls::pki_types::CertificateDer;
 
 /// Values of [`Mailer::eight_bit_mime`]'s flag.
 const UNKNOWN: u8 = 0;
@@ -68,6 +74,10 @@ pub struct Mailer {
     eight_bit_mime: AtomicU8,
     /// Whether the server advertised PIPELINING (RFC 2920), which lettre does not record.
     pipelining: AtomicBool,
+    /// Trusted besides the system's roots (a private relay's CA).
+    extra_roots: Vec<CertificateDer<'static>>,
+    /// Built on the first TLS connection, so a plain-text relay never loads the system's roots.
+    tls_config: OnceLock<Result<Arc<ClientConfig>, String>>,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -95,7 +105,24 @@ impl Mailer {
             idle: Mutex::new(Vec::new()),
             eight_bit_mime: AtomicU8::new(UNKNOWN),
             pipelining: AtomicBool::new(false),
+            extra_roots: Vec::new(),
+            tls_config: OnceLock::new(),
         })
+    }
+
+    /// Also trusts these CA certificates for the relay's TLS certificate (DER), besides the
+    /// system's roots.
+    pub fn trusting(mut self, roots: Vec<CertificateDer<'static>>) -> Mailer {
+        self.extra_roots = roots;
+        self.tls_config = OnceLock::new();
+        self
+    }
+
+    fn tls_config(&self) -> Result<&Arc<ClientConfig>, String> {
+        self.tls_config
+            .get_or_init(|| tls::client_config(self.extra_roots.clone()))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// Whether the server advertised 8BITMIME on the latest connection (`None` before any).
@@ -222,47 +249,39 @@ impl Mailer {
         let setup = |what: &str, e: &dyn std::fmt::Display| {
             SendError::Transient(format!("SMTP {what} {}:{}: {e}", ep.host, ep.port))
         };
-        let mut conn = if ep.tls == Tls::Implicit {
-            // Implicit TLS goes through lettre's own connector (it wraps the socket before
-            // EHLO); TLS records already batch each command.
-            let tls =
-                TlsParameters::new(ep.host.clone()).map_err(|e| setup("TLS set-up for", &e))?;
-            AsyncSmtpConnection::connect_tokio1(
-                (ep.host.as_str(), ep.port),
-                Some(self.timeout),
-                &self.hello,
-                Some(tls),
-                None,
-            )
+        let tcp = TcpStream::connect((ep.host.as_str(), ep.port))
             .await
-            .map_err(|e| setup("connect to", &e))?
-        } else {
-            let tcp = TcpStream::connect((ep.host.as_str(), ep.port))
+            .map_err(|e| setup("connect to", &e))?;
+        tcp.set_nodelay(true)
+            .map_err(|e| setup("socket option on", &e))?;
+        let tls = |tcp| async move {
+            let config = self.tls_config().map_err(|e| setup("TLS set-up for", &e))?;
+            let tls = tls::handshake(config, &ep.host, tcp)
                 .await
-                .map_err(|e| setup("connect to", &e))?;
-            tcp.set_nodelay(true)
-                .map_err(|e| setup("socket option on", &e))?;
-            // Replies a parser can always read (see `replies`), until STARTTLS.
-            let tcp = replies::Sanitized::new(tcp);
-            let rewriting = tcp.handle();
-            let mut conn = AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &self.hello)
-                .await
-                .map_err(|e| setup("greeting from", &e))?;
-            let starttls = match ep.tls {
-                Tls::Required => true,
-                Tls::Opportunistic => conn.can_starttls(),
-                _ => false,
-            };
-            if starttls {
-                rewriting.store(false, Ordering::Relaxed);
-                let tls =
-                    TlsParameters::new(ep.host.clone()).map_err(|e| setup("TLS set-up for", &e))?;
-                conn.starttls(tls, &self.hello)
+                .map_err(|e| setup("TLS handshake with", &e))?;
+            Ok::<_, SendError>(Stream::Tls(Box::new(tls)))
+        };
+        // Replies a parser can always read (see `replies`), under TLS too (see `tls`).
+        let stream = match ep.tls {
+            Tls::None => Sanitized::new(Stream::Plain(tcp)),
+            Tls::Implicit => Sanitized::new(tls(tcp).await?),
+            Tls::Opportunistic | Tls::Required => {
+                let mut tcp = tcp;
+                let required = ep.tls == Tls::Required;
+                let upgrade = tls::starttls(&mut tcp, &self.hello, required)
                     .await
                     .map_err(|e| setup("STARTTLS with", &e))?;
+                let stream = if upgrade {
+                    tls(tcp).await?
+                } else {
+                    Stream::Plain(tcp)
+                };
+                Sanitized::after_greeting(stream)
             }
-            conn
         };
+        let mut conn = AsyncSmtpConnection::connect_with_transport(Box::new(stream), &self.hello)
+            .await
+            .map_err(|e| setup("greeting from", &e))?;
         // lettre keeps only the EHLO keywords it knows, and PIPELINING is not one of them:
         // ask again (EHLO may be repeated, RFC 5321 §4.1.4; before AUTH, which a repeated
         // EHLO could reset) and read the keywords ourselves. Once per pooled connection.

@@ -1,4 +1,4 @@
-//! The plain TCP stream lettre reads SMTP replies from, made safe to parse.
+//! The stream lettre reads SMTP replies from, made safe to parse.
 //!
 //! lettre reads each reply line into a `String` and gives up on a byte that is not UTF-8 (an
 //! I/O error) or on a line over 1,000 bytes (a parse error). Either way the reply code is lost
@@ -8,42 +8,111 @@
 //! [`MAX_LINE`] bytes (its CR and LF are kept), so the code and the line structure survive.
 //! Only the server's text changes, and that only goes into logs and dead-letter headers.
 //!
-//! TLS records must pass untouched, so [`Sanitized::handle`] switches the rewriting off before
-//! STARTTLS; from then on lettre reads decrypted replies itself, unrewritten.
+//! The rewriting applies to the decrypted replies too: TLS (implicit, or after STARTTLS, which
+//! `tls` runs before lettre gets the stream) is inside this stream, not around it.
 
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
 
 /// Reply-line bytes kept: well under lettre's 1,000, and more than any useful reply text.
 pub const MAX_LINE: usize = 512;
 
+/// The connection under the rewriting: plain, or TLS over TCP.
+#[derive(Debug)]
+pub enum Stream {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
 #[derive(Debug)]
 pub struct Sanitized {
-    inner: TcpStream,
+    inner: Stream,
     /// Bytes of the current line so far.
     column: usize,
-    /// Cleared before STARTTLS: from then on the bytes are TLS records.
-    rewrite: Arc<AtomicBool>,
+    /// Read before the stream (see [`Sanitized::after_greeting`]).
+    prefix: &'static [u8],
 }
 
 impl Sanitized {
-    pub fn new(inner: TcpStream) -> Sanitized {
+    pub fn new(inner: Stream) -> Sanitized {
         Sanitized {
             inner,
             column: 0,
-            rewrite: Arc::new(AtomicBool::new(true)),
+            prefix: b"",
         }
     }
 
-    /// A switch that stops the rewriting (for STARTTLS), usable after lettre took the stream.
-    pub fn handle(&self) -> Arc<AtomicBool> {
-        self.rewrite.clone()
+    /// A stream whose greeting was already read (by the STARTTLS dialogue in `tls`): lettre
+    /// reads a greeting first, so it is given this stand-in, which it reads and ignores, and
+    /// then says EHLO, as RFC 3207 requires after STARTTLS.
+    pub fn after_greeting(inner: Stream) -> Sanitized {
+        Sanitized {
+            prefix: b"220 mailroom: greeting read before STARTTLS\r\n",
+            ..Sanitized::new(inner)
+        }
+    }
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_flush(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        match self {
+            Stream::Plain(s) => s.is_write_vectored(),
+            Stream::Tls(s) => s.is_write_vectored(),
+        }
     }
 }
 
@@ -54,6 +123,12 @@ impl AsyncRead for Sanitized {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
+        if !this.prefix.is_empty() {
+            let n = this.prefix.len().min(buf.remaining());
+            buf.put_slice(&this.prefix[..n]);
+            this.prefix = &this.prefix[n..];
+            return Poll::Ready(Ok(()));
+        }
         loop {
             let before = buf.filled().len();
             match Pin::new(&mut this.inner).poll_read(cx, buf) {
@@ -61,7 +136,7 @@ impl AsyncRead for Sanitized {
                 other => return other,
             }
             let read = buf.filled().len() - before;
-            if read == 0 || !this.rewrite.load(Ordering::Relaxed) {
+            if read == 0 {
                 return Poll::Ready(Ok(()));
             }
             let kept = rewrite(&mut this.column, &mut buf.filled_mut()[before..]);
@@ -131,7 +206,10 @@ impl AsyncWrite for Sanitized {
 
 impl lettre::transport::smtp::client::AsyncTokioStream for Sanitized {
     fn peer_addr(&self) -> io::Result<std::net::SocketAddr> {
-        self.inner.peer_addr()
+        match &self.inner {
+            Stream::Plain(s) => s.peer_addr(),
+            Stream::Tls(s) => s.get_ref().0.peer_addr(),
+        }
     }
 }
 

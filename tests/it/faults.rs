@@ -548,7 +548,14 @@ async fn scripted_smtp(reply: Vec<u8>) -> std::net::SocketAddr {
                 let (r, mut w) = sock.into_split();
                 let mut lines = BufReader::new(r).lines();
                 w.write_all(b"220 scripted.test ESMTP\r\n").await.unwrap();
+                let mut in_data = false;
                 while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        in_data = line != ".";
+                        if in_data {
+                            continue;
+                        }
+                    }
                     let verb = line
                         .split([' ', ':'])
                         .next()
@@ -557,6 +564,10 @@ async fn scripted_smtp(reply: Vec<u8>) -> std::net::SocketAddr {
                     let answer: &[u8] = match verb.as_str() {
                         "EHLO" | "HELO" => b"250 scripted.test\r\n",
                         "RCPT" => &reply,
+                        "DATA" if !in_data => {
+                            in_data = true;
+                            b"354 go ahead\r\n"
+                        }
                         "QUIT" => b"221 bye\r\n",
                         _ => b"250 ok\r\n",
                     };
@@ -601,4 +612,215 @@ async fn a_5xx_reply_that_is_not_utf8_or_has_an_endless_line_is_still_permanent(
             ),
         }
     }
+}
+
+/// A test CA and a certificate for 127.0.0.1 signed by it, as a TLS acceptor, with the CA's
+/// certificate to trust.
+fn test_tls() -> (
+    tokio_rustls::TlsAcceptor,
+    rustls::pki_types::CertificateDer<'static>,
+) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "mailroom test CA");
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned()])
+        .unwrap()
+        .signed_by(&leaf_key, &Issuer::new(ca_params, ca_key))
+        .unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![leaf.der().clone()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    (acceptor, ca.der().clone())
+}
+
+/// `scripted_smtp` under TLS: implicit (TLS from the first byte, as on port 465) or after
+/// STARTTLS, which it offers in plain text and nothing else.
+async fn scripted_tls_smtp(
+    reply: Vec<u8>,
+    implicit: bool,
+    acceptor: tokio_rustls::TlsAcceptor,
+) -> std::net::SocketAddr {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let (reply, acceptor) = (reply.clone(), acceptor.clone());
+            tokio::spawn(async move {
+                if !implicit {
+                    sock.write_all(b"220 scripted.test ESMTP\r\n")
+                        .await
+                        .unwrap();
+                    // The client says nothing after STARTTLS until our 220, so this reader
+                    // cannot have read into the handshake when it is dropped.
+                    let mut plain = BufReader::new(&mut sock);
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if plain.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let answer: &[u8] = match line.trim_end().to_ascii_uppercase().as_str() {
+                            "STARTTLS" => break,
+                            l if l.starts_with("EHLO") => b"250-scripted.test\r\n250 STARTTLS\r\n",
+                            _ => b"503 5.5.1 STARTTLS first\r\n",
+                        };
+                        plain.get_mut().write_all(answer).await.unwrap();
+                    }
+                    drop(plain);
+                    sock.write_all(b"220 2.0.0 go ahead\r\n").await.unwrap();
+                }
+                let Ok(tls) = acceptor.accept(sock).await else {
+                    return; // the client refused our certificate
+                };
+                let (r, mut w) = tokio::io::split(tls);
+                let mut lines = BufReader::new(r).lines();
+                if implicit {
+                    w.write_all(b"220 scripted.test ESMTP\r\n").await.unwrap();
+                    w.flush().await.unwrap();
+                }
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        in_data = line != ".";
+                        if in_data {
+                            continue;
+                        }
+                    }
+                    let verb = line
+                        .split([' ', ':'])
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_uppercase();
+                    let answer: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250-scripted.test\r\n250 8BITMIME\r\n",
+                        "RCPT" => &reply,
+                        "DATA" if !in_data => {
+                            in_data = true;
+                            b"354 go ahead\r\n"
+                        }
+                        "QUIT" => b"221 bye\r\n",
+                        _ => b"250 ok\r\n",
+                    };
+                    if w.write_all(answer).await.is_err() || w.flush().await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+/// The same replies under TLS (`smtps://` and STARTTLS with `tls=required`): TLS is inside
+/// the stream that rewrites replies, so a Latin-1 or endless `550` is still permanent.
+#[tokio::test]
+async fn a_5xx_reply_under_tls_that_is_not_utf8_or_has_an_endless_line_is_still_permanent() {
+    use mailroom::mailer::{Mailer, SendError};
+    let p = crate::helpers::pipeline();
+    let prepared = p.prepare(base_event().to_string().as_bytes()).unwrap();
+    let (acceptor, ca) = test_tls();
+    let mut long = b"550 5.1.1 ".to_vec();
+    long.extend(std::iter::repeat_n(b'x', 5000));
+    long.extend_from_slice(b"\r\n");
+    for implicit in [true, false] {
+        for reply in [
+            b"550 5.1.1 Usu\xe1rio desconhecido\r\n".to_vec(),
+            long.clone(),
+        ] {
+            let addr = scripted_tls_smtp(reply.clone(), implicit, acceptor.clone()).await;
+            let url = if implicit {
+                format!("smtps://{addr}")
+            } else {
+                format!("smtp://{addr}?tls=required")
+            };
+            let mailer = Mailer::new(
+                &mailroom::config::SecretUrl::new(url.clone()),
+                "w.test",
+                Duration::from_secs(5),
+                1,
+            )
+            .unwrap()
+            .trusting(vec![ca.clone()]);
+            match mailer.send(&prepared.message).await {
+                Err(SendError::Permanent(reason)) => {
+                    assert!(reason.contains("(550): 5.1.1"), "{url}: {reason}");
+                    assert!(reason.len() < 2000, "{url}: {} bytes", reason.len());
+                }
+                other => panic!("{url}: {other:?}"),
+            }
+        }
+    }
+}
+
+/// A certificate that does not verify is a transient error naming the host and why, and
+/// `tls=required` to a server without STARTTLS never falls back to plain text.
+#[tokio::test]
+async fn tls_that_does_not_verify_or_is_not_offered_is_a_transient_error_that_says_why() {
+    use mailroom::mailer::{Mailer, SendError};
+    let p = crate::helpers::pipeline();
+    let prepared = p.prepare(base_event().to_string().as_bytes()).unwrap();
+    let (acceptor, _ca) = test_tls();
+    let plain = scripted_smtp(b"250 ok\r\n".to_vec()).await;
+    let cases = [
+        (
+            format!(
+                "smtps://{}",
+                scripted_tls_smtp(b"250 ok\r\n".to_vec(), true, acceptor.clone()).await
+            ),
+            "TLS handshake with 127.0.0.1",
+        ),
+        (
+            format!(
+                "smtp://{}?tls=required",
+                scripted_tls_smtp(b"250 ok\r\n".to_vec(), false, acceptor).await
+            ),
+            "TLS handshake with 127.0.0.1",
+        ),
+        (
+            format!("smtp://{plain}?tls=required"),
+            "does not offer STARTTLS",
+        ),
+    ];
+    for (url, want) in cases {
+        let mailer = Mailer::new(
+            &mailroom::config::SecretUrl::new(url.clone()),
+            "w.test",
+            Duration::from_secs(5),
+            1,
+        )
+        .unwrap();
+        match mailer.send(&prepared.message).await {
+            Err(SendError::Transient(reason)) => {
+                eprintln!("{url}: {reason}");
+                assert!(reason.contains(want), "{url}: {reason}");
+                if want.starts_with("TLS") {
+                    assert!(
+                        reason.to_ascii_lowercase().contains("certificate")
+                            || reason.contains("UnknownIssuer"),
+                        "{url}: says why: {reason}"
+                    );
+                }
+            }
+            other => panic!("{url}: {other:?}"),
+        }
+    }
+    // Opportunistic to a server without STARTTLS: plain text, and the email goes.
+    let url = mailroom::config::SecretUrl::new(format!("smtp://{plain}?tls=opportunistic"));
+    let mailer = Mailer::new(&url, "w.test", Duration::from_secs(5), 1).unwrap();
+    assert_eq!(mailer.send(&prepared.message).await, Ok(()));
 }
