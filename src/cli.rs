@@ -1,5 +1,8 @@
 //! The command line (clap derive). Help texts come from the doc comments.
 
+// Those comments are written for `--help`, where `<TEMPLATE>` is a placeholder, not HTML.
+#![allow(rustdoc::invalid_html_tags)]
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};

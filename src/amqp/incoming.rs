@@ -100,7 +100,7 @@ impl Incoming {
             .with_delivery_mode(2)
     }
 
-    /// Acknowledges: at once, or (through [`Acks`]) within [`ACK_TICK`], in which case
+    /// Acknowledges: at once, or (through [`Acks`]) within [`ACK_TICK`](super::ACK_TICK), in which case
     /// `Ok(true)` means "scheduled" and a failed batch is logged by the batcher. `Ok(false)`
     /// means the ack did not happen (the channel was recovered or closed): the broker will
     /// redeliver, and the sent-id record absorbs the duplicate.

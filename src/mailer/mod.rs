@@ -8,7 +8,7 @@
 //! parseable (`replies.rs`), so lettre gets one stream either way.
 //!
 //! When the server advertises PIPELINING, a message takes two writes instead of lettre's five
-//! ([`send_pipelined`], still through lettre's connection: its `command` and `read_response`);
+//! (`pipelined.rs`, still through lettre's connection: its `command` and `read_response`);
 //! otherwise lettre's own `send` runs the dialogue.
 //!
 //! Every send is bounded as a whole by the configured timeout (lettre's own timeout covers the

@@ -33,7 +33,7 @@ impl Handler {
         }
     }
 
-    /// The one-step function: prepare, then [`Handler::deliver`].
+    /// The one-step function: prepare, then deliver (claim, send, record).
     pub async fn handle(&self, body: &[u8]) -> (Outcome, Meta) {
         // Compose for the server we send to: 8bit unless it said it cannot take it.
         let encoding = match self.mailer.eight_bit_mime() {
