@@ -536,6 +536,44 @@ fn a_directory_folder_that_is_missing_or_broken_at_start_up_stops_it() {
     );
 }
 
+/// The scripted server's side of a session after the greeting: `ehlo` to EHLO, `reply` to
+/// every RCPT, 354 to DATA and 250 to its end, 250 to anything else.
+async fn answer_session<R, W>(mut lines: tokio::io::Lines<R>, mut w: W, ehlo: &[u8], reply: &[u8])
+where
+    R: tokio::io::AsyncBufRead + Unpin,
+    W: tokio::io::AsyncWrite + Unpin,
+{
+    use tokio::io::AsyncWriteExt;
+    let mut in_data = false;
+    while let Ok(Some(line)) = lines.next_line().await {
+        if in_data {
+            in_data = line != ".";
+            if in_data {
+                continue;
+            }
+        }
+        let verb = line
+            .split([' ', ':'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
+        let answer: &[u8] = match verb.as_str() {
+            "EHLO" | "HELO" => ehlo,
+            "RCPT" => reply,
+            "DATA" if !in_data => {
+                in_data = true;
+                b"354 go ahead\r\n"
+            }
+            "QUIT" => b"221 bye\r\n",
+            _ => b"250 ok\r\n",
+        };
+        // Flushed: under TLS a write is buffered until then.
+        if w.write_all(answer).await.is_err() || w.flush().await.is_err() {
+            break;
+        }
+    }
+}
+
 /// An SMTP server that answers every RCPT with `reply`, byte for byte.
 async fn scripted_smtp(reply: Vec<u8>) -> std::net::SocketAddr {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -546,35 +584,9 @@ async fn scripted_smtp(reply: Vec<u8>) -> std::net::SocketAddr {
             let reply = reply.clone();
             tokio::spawn(async move {
                 let (r, mut w) = sock.into_split();
-                let mut lines = BufReader::new(r).lines();
+                let lines = BufReader::new(r).lines();
                 w.write_all(b"220 scripted.test ESMTP\r\n").await.unwrap();
-                let mut in_data = false;
-                while let Ok(Some(line)) = lines.next_line().await {
-                    if in_data {
-                        in_data = line != ".";
-                        if in_data {
-                            continue;
-                        }
-                    }
-                    let verb = line
-                        .split([' ', ':'])
-                        .next()
-                        .unwrap_or("")
-                        .to_ascii_uppercase();
-                    let answer: &[u8] = match verb.as_str() {
-                        "EHLO" | "HELO" => b"250 scripted.test\r\n",
-                        "RCPT" => &reply,
-                        "DATA" if !in_data => {
-                            in_data = true;
-                            b"354 go ahead\r\n"
-                        }
-                        "QUIT" => b"221 bye\r\n",
-                        _ => b"250 ok\r\n",
-                    };
-                    if w.write_all(answer).await.is_err() {
-                        break;
-                    }
-                }
+                answer_session(lines, w, b"250 scripted.test\r\n", &reply).await;
             });
         }
     });
@@ -688,38 +700,12 @@ async fn scripted_tls_smtp(
                     return; // the client refused our certificate
                 };
                 let (r, mut w) = tokio::io::split(tls);
-                let mut lines = BufReader::new(r).lines();
+                let lines = BufReader::new(r).lines();
                 if implicit {
                     w.write_all(b"220 scripted.test ESMTP\r\n").await.unwrap();
                     w.flush().await.unwrap();
                 }
-                let mut in_data = false;
-                while let Ok(Some(line)) = lines.next_line().await {
-                    if in_data {
-                        in_data = line != ".";
-                        if in_data {
-                            continue;
-                        }
-                    }
-                    let verb = line
-                        .split([' ', ':'])
-                        .next()
-                        .unwrap_or("")
-                        .to_ascii_uppercase();
-                    let answer: &[u8] = match verb.as_str() {
-                        "EHLO" | "HELO" => b"250-scripted.test\r\n250 8BITMIME\r\n",
-                        "RCPT" => &reply,
-                        "DATA" if !in_data => {
-                            in_data = true;
-                            b"354 go ahead\r\n"
-                        }
-                        "QUIT" => b"221 bye\r\n",
-                        _ => b"250 ok\r\n",
-                    };
-                    if w.write_all(answer).await.is_err() || w.flush().await.is_err() {
-                        break;
-                    }
-                }
+                answer_session(lines, w, b"250-scripted.test\r\n250 8BITMIME\r\n", &reply).await;
             });
         }
     });

@@ -26,6 +26,23 @@ fn event(id: &str, kind: &str, lang: &str) -> Value {
     }
 }
 
+/// A worker driven through `handle` alone (no broker): the test settings for `url`, its
+/// sent-id record in `state`.
+fn direct_worker(url: &str, state: &std::path::Path, name: &str) -> mailroom::worker::Worker {
+    use mailroom::mailer::Mailer;
+    use mailroom::store::Store;
+    let settings = worker_settings("unused", url, state);
+    let mailer = Mailer::new(&settings.smtp_url, "w.test", settings.smtp_timeout, 2).unwrap();
+    let store = Store::open(state, Duration::from_secs(60)).unwrap();
+    mailroom::worker::Worker::new(
+        std::sync::Arc::new(pipeline()),
+        mailer,
+        store,
+        settings,
+        name,
+    )
+}
+
 fn one_hour_tier(s: &mut mailroom::config::WorkerSettings) {
     s.retry_delays = vec![Duration::from_secs(3600)];
 }
@@ -662,24 +679,13 @@ async fn bodies_are_8bit_only_for_servers_that_advertise_8bitmime() {
 /// address is in the `To:` header), until the last retry tier. Found by fuzzing `compose`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_non_ascii_address_without_smtputf8_is_rejected_not_retried() {
-    use mailroom::mailer::Mailer;
-    use mailroom::store::Store;
-    use mailroom::worker::{DeadKind, Outcome, Worker};
+    use mailroom::worker::{DeadKind, Outcome};
 
     let smtp = Smtp::start(Reply::Accept);
     let old = crate::broker::without_8bitmime(smtp.addr).await;
     for url in [smtp.url(), format!("smtp://{old}")] {
         let state = tempfile::tempdir().unwrap();
-        let settings = worker_settings("unused", &url, state.path());
-        let mailer = Mailer::new(&settings.smtp_url, "w.test", settings.smtp_timeout, 2).unwrap();
-        let store = Store::open(state.path(), Duration::from_secs(60)).unwrap();
-        let worker = Worker::new(
-            std::sync::Arc::new(pipeline()),
-            mailer,
-            store,
-            settings,
-            "utf8-address-test",
-        );
+        let worker = direct_worker(&url, state.path(), "utf8-address-test");
         let e = with(
             event("utf8-addr", "welcome", "en"),
             "user.email",
@@ -711,21 +717,8 @@ async fn a_non_ascii_address_without_smtputf8_is_rejected_not_retried() {
 /// delivery's task 199 KB: at a prefetch of 256 the futures alone took 50 MB.
 #[tokio::test]
 async fn a_waiting_delivery_holds_kilobytes_not_its_largest_stage() {
-    use mailroom::mailer::Mailer;
-    use mailroom::store::Store;
-    use mailroom::worker::Worker;
-
     let state = tempfile::tempdir().unwrap();
-    let settings = worker_settings("unused", "smtp://127.0.0.1:9", state.path());
-    let mailer = Mailer::new(&settings.smtp_url, "w.test", settings.smtp_timeout, 2).unwrap();
-    let store = Store::open(state.path(), Duration::from_secs(60)).unwrap();
-    let worker = Worker::new(
-        std::sync::Arc::new(pipeline()),
-        mailer,
-        store,
-        settings,
-        "size-test",
-    );
+    let worker = direct_worker("smtp://127.0.0.1:9", state.path(), "size-test");
     let body = serde_json::to_vec(&event("size-1", "welcome", "en")).unwrap();
     let handling = worker.handle(&body);
     let size = std::mem::size_of_val(&handling);
