@@ -166,8 +166,10 @@ fuzz_target!(|input: Input| {
             }
         }
         Err(rejection) => {
+            // A caught panic's reason starts so; the values an event carries may say anything
+            // (the first run found an id of "internal error" echoed in a refusal).
             assert!(
-                !rejection.reason.contains("internal error"),
+                !rejection.reason.starts_with("internal error while"),
                 "a panic was caught: {}",
                 rejection.reason
             );

@@ -144,12 +144,14 @@ impl Scan {
     }
 
     /// Reads the HTML (not Tera code) at `i`; returns where to read next.
+    /// `i` may fall inside a multi-byte character (the scan moves byte by byte): look at
+    /// bytes, and slice `src` only right after an ASCII byte.
     fn step(&mut self, src: &str, i: usize) -> usize {
         let bytes = src.as_bytes();
         let b = bytes[i];
         match self.state {
             State::Data => {
-                if src[i..].starts_with("<!--") {
+                if bytes[i..].starts_with(b"<!--") {
                     self.state = State::Comment;
                     return i + 4;
                 }
@@ -186,7 +188,7 @@ impl Scan {
                 }
             }
             State::Comment => {
-                if src[i..].starts_with("-->") {
+                if bytes[i..].starts_with(b"-->") {
                     self.state = State::Data;
                     return i + 3;
                 }
@@ -381,6 +383,26 @@ mod tests {
         assert!(shield("{% raw %}{{ x }}{% endraw %}").is_err());
         assert!(shield("<p>zzmrph</p>").is_err());
         assert!(shield("<p>{{ x </p>").is_err());
+    }
+
+    /// Found by fuzzing the loader: text outside ASCII between tags, in a comment or in an
+    /// attribute panicked (the scan sliced the source inside a character).
+    #[test]
+    fn text_outside_ascii_anywhere_is_scanned_without_a_panic() {
+        for src in [
+            "ɺ",
+            "<p>Café {{ x }} ɺ</p>",
+            "<!-- é --><p title=\"日本\">{{ x }}</p>",
+            "<style>p{content:\"é\"}</style>é<!--ɺ-->",
+            "<title>Ré {{ x }}</title>",
+        ] {
+            let s = shield(src).unwrap();
+            assert!(
+                s.html.contains(MARK) == src.contains("{{"),
+                "{src}: {}",
+                s.html
+            );
+        }
     }
 
     #[test]
