@@ -274,7 +274,8 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
         &hello,
         w.smtp_timeout,
         usize::from(w.concurrency),
-    )?;
+    )?
+    .trusting(w.smtp_ca.clone());
     let store = Store::for_worker(&w.state_dir, w.smtp_timeout)?;
     let runtime = crate::runtime::build(crate::runtime::Threads::Pool(None))?;
     runtime.block_on(async move {

@@ -197,6 +197,17 @@ pub const KEYS: &[Key] = &[
         }),
     },
     Key {
+        env: Some("MAILROOM_SMTP_CA_FILE"),
+        file: Some("smtp_ca_file"),
+        help: "PEM file of CA certificates trusted for the relay besides the system's (a private relay's CA)",
+        default: Shown::Described("the system's roots only"),
+        secret: false,
+        apply: Apply::Value(Toml::String, |d, at, v| {
+            d.settings.worker.smtp_ca = parse::ca_file(at.name, &at.path(v))?;
+            Ok(())
+        }),
+    },
+    Key {
         env: Some("MAILROOM_SMTP_TIMEOUT"),
         file: Some("smtp_timeout"),
         help: "bound on one whole SMTP send, e.g. `30s`; keep it below the shutdown wait",

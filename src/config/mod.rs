@@ -115,6 +115,8 @@ pub struct WorkerSettings {
     pub queue: String,
     pub queue_type: QueueType,
     pub smtp_url: SecretUrl,
+    /// Trusted besides the system's roots for the relay's certificate (`MAILROOM_SMTP_CA_FILE`).
+    pub smtp_ca: Vec<rustls::pki_types::CertificateDer<'static>>,
     /// Bound on one whole SMTP send (connect, dialogue, data), not just the connect.
     pub smtp_timeout: Duration,
     /// EHLO name; `None` means the From address's domain.
@@ -134,6 +136,7 @@ impl Default for WorkerSettings {
             queue: "mailroom.events".to_owned(),
             queue_type: QueueType::Classic,
             smtp_url: SecretUrl::new("smtp://127.0.0.1:25"),
+            smtp_ca: Vec::new(),
             // Shorter than the shutdown wait, so a send in flight at SIGTERM can finish.
             smtp_timeout: Duration::from_secs(20),
             hello_name: None,

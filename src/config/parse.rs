@@ -125,6 +125,28 @@ pub(super) fn log_filter(key: &str, v: &str) -> Result<String, ConfigError> {
     }
 }
 
+/// The CA certificates of a PEM file; refused when it cannot be read, is not PEM, or holds no
+/// certificate (a key alone, say), naming the file.
+pub(super) fn ca_file(
+    key: &str,
+    path: &std::path::Path,
+) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, ConfigError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let shown = path.display();
+    let pem = std::fs::read(path).map_err(|e| bad(key, format!("`{shown}`: {e}")))?;
+    let certs = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(key, format!("`{shown}` is not a valid PEM file: {e}")))?;
+    if certs.is_empty() {
+        return Err(bad(
+            key,
+            format!("`{shown}` holds no certificate (expected `-----BEGIN CERTIFICATE-----`)"),
+        ));
+    }
+    Ok(certs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

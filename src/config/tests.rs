@@ -303,6 +303,12 @@ const CASES: &[(&str, &str, Refused)] = &[
         )),
     ),
     (
+        "MAILROOM_SMTP_CA_FILE",
+        // A CA certificate only (its key was never kept), for loading.
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/relay-ca.pem"),
+        Some(("/nonexistent/ca.pem", "`/nonexistent/ca.pem`: No such file")),
+    ),
+    (
         "MAILROOM_LOG_FORMAT",
         "json",
         Some(("xml", "`xml` is not a log format")),
@@ -476,4 +482,47 @@ fn the_queue_and_its_retry_queues_must_fit_together() {
     let e = e.unwrap_err().to_string();
     assert!(e.starts_with("queue: `qqq"), "{e}");
     assert!(e.contains("`<queue>.retry.10m` would be 256 bytes"), "{e}");
+}
+
+#[test]
+fn a_relay_ca_file_is_read_at_load_and_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_owned()
+    };
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["relay.test".to_owned()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let good = write("ca.pem", &cert.pem());
+    let s = Settings::load(None, env(&[("MAILROOM_SMTP_CA_FILE", &good)])).unwrap();
+    assert_eq!(s.worker.smtp_ca, vec![cert.der().clone()]);
+
+    let err = |path: &str| {
+        Settings::load(None, env(&[("MAILROOM_SMTP_CA_FILE", path)]))
+            .unwrap_err()
+            .to_string()
+    };
+    let missing = dir.path().join("nope.pem");
+    let e = err(missing.to_str().unwrap());
+    assert!(
+        e.starts_with("MAILROOM_SMTP_CA_FILE: `") && e.contains("nope.pem"),
+        "{e}"
+    );
+    let key_only = write("key.pem", &key.serialize_pem());
+    let e = err(&key_only);
+    assert!(e.contains("key.pem` holds no certificate"), "{e}");
+    assert!(
+        !e.contains("PRIVATE KEY") && !e.contains(&key.serialize_pem()[40..80]),
+        "{e}"
+    );
+    let broken = write(
+        "broken.pem",
+        "-----BEGIN CERTIFICATE-----\n!!!not base64!!!\n-----END CERTIFICATE-----\n",
+    );
+    let e = err(&broken);
+    assert!(e.contains("broken.pem` is not a valid PEM file"), "{e}");
 }

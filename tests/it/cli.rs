@@ -367,6 +367,11 @@ fn misconfigurations_stop_start_up_with_the_key_named() {
             config,
             "brand.color: `red;background:url(x)` is not a #rgb or #rrggbb colour",
         ),
+        (
+            "MAILROOM_SMTP_CA_FILE",
+            "README.md",
+            "README.md` holds no certificate (expected `-----BEGIN CERTIFICATE-----`)",
+        ),
     ];
     for (var, value, want) in cases {
         let o = mailroom_with(&root(), &["check"], &[(var, value)], None);
