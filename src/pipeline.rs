@@ -387,6 +387,8 @@ impl Pipeline {
                 sender_name: brand.sender_name.as_deref(),
                 to: &user.email,
                 to_name: user.display_name(),
+                template,
+                client_id,
             },
             overrides.encoding,
         )

@@ -18,6 +18,7 @@ struct Input {
     to_local: String,
     to_name: Option<String>,
     seven_bit: bool,
+    client_id: Option<String>,
 }
 
 fuzz_target!(|i: Input| {
@@ -40,6 +41,8 @@ fuzz_target!(|i: Input| {
         sender_name: i.sender_name.as_deref(),
         to: &to,
         to_name: i.to_name.as_deref(),
+        template: "welcome_email",
+        client_id: i.client_id.as_deref(),
     };
     let encoding = if i.seven_bit {
         BodyEncoding::SevenBit
@@ -75,6 +78,7 @@ fuzz_target!(|i: Input| {
             "Message-ID",
             "Content-Language",
             "Auto-Submitted",
+            "Feedback-ID",
             "MIME-Version",
             "Content-Type"
         ],

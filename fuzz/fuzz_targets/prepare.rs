@@ -27,7 +27,7 @@ const DATES: [&str; 5] = [
     "9999-12-31T23:59:59-23:59",
     "2026-02-30T10:00:00Z",
 ];
-const HEADERS: [&str; 9] = [
+const HEADERS: [&str; 10] = [
     "From",
     "To",
     "Subject",
@@ -35,6 +35,7 @@ const HEADERS: [&str; 9] = [
     "Message-ID",
     "Content-Language",
     "Auto-Submitted",
+    "Feedback-ID",
     "MIME-Version",
     "Content-Type",
 ];

@@ -50,6 +50,9 @@ pub struct Addressing<'a> {
     pub sender_name: Option<&'a str>,
     pub to: &'a lettre::Address,
     pub to_name: Option<&'a str>,
+    /// The template and the client, for `Feedback-ID` (see [`feedback_id`]).
+    pub template: &'a str,
+    pub client_id: Option<&'a str>,
 }
 
 impl Addressing<'_> {
@@ -158,6 +161,29 @@ pub fn message_id_local(event_id: &str) -> String {
     }
 }
 
+/// `<template>:<client_id>:mailroom`, which Gmail's feedback loop reads (its fields are
+/// separated by `:`, so each keeps only letters, digits and `-._`, at most 64 of them; a
+/// missing or emptied client id is `-`). Always short ASCII: nothing to encode or fold.
+pub fn feedback_id(template: &str, client_id: Option<&str>) -> String {
+    let field = |s: &str| -> String {
+        let kept: String = s
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+            .take(64)
+            .collect();
+        if kept.is_empty() {
+            "-".to_owned()
+        } else {
+            kept
+        }
+    };
+    format!(
+        "{}:{}:mailroom",
+        field(template),
+        field(client_id.unwrap_or_default())
+    )
+}
+
 /// A display name on one line, cut to [`MAX_DISPLAY_NAME_CHARS`]; `None` when nothing is left.
 pub fn clean_display_name(name: &str) -> Option<String> {
     let line = one_line(name);
@@ -167,6 +193,7 @@ pub fn clean_display_name(name: &str) -> Option<String> {
 }
 
 /// Builds the message: From, To, Subject, Date, Message-ID, Content-Language, Auto-Submitted,
+/// Feedback-ID,
 /// and a multipart/alternative body (text first, HTML last, as RFC 2046 orders preference).
 pub fn compose(
     email: &RenderedEmail,
@@ -195,6 +222,10 @@ pub fn compose(
     ));
     // RFC 3834: tells auto-responders (vacation replies) not to answer.
     headers.insert_raw(ascii_header("Auto-Submitted", "auto-generated".to_owned()));
+    headers.insert_raw(ascii_header(
+        "Feedback-ID",
+        feedback_id(a.template, a.client_id),
+    ));
     headers.insert_raw(ascii_header("MIME-Version", "1.0".to_owned()));
     // Folded as lettre folds it; the boundary is ASCII from `boundary_for`.
     headers.insert_raw(HeaderValue::dangerous_new_pre_encoded(

@@ -46,6 +46,10 @@ fn compose_with_lettre_builder(
             HeaderName::new_from_ascii_str("Auto-Submitted"),
             "auto-generated".to_owned(),
         ))
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("Feedback-ID"),
+            super::feedback_id(a.template, a.client_id),
+        ))
         .multipart(body)?;
     Ok(message)
 }
@@ -93,6 +97,8 @@ fn the_frame_matches_lettres_builder_byte_for_byte() {
                         sender_name: name.map(|_| "Acme Notes"),
                         to: &to,
                         to_name: *name,
+                        template: "welcome_email",
+                        client_id: Some("AaiyAPdpYdesoKnqjj8HJqRn4T5titww"),
                     };
                     let e = RenderedEmail {
                         subject: subject.into(),
@@ -138,6 +144,8 @@ fn compose_to(name: &str, id: &str) -> String {
         sender_name: Some("Acme Notes"),
         to: &to,
         to_name: Some(name),
+        template: "welcome_email",
+        client_id: Some("AaiyAPdpYdesoKnqjj8HJqRn4T5titww"),
     };
     String::from_utf8(
         compose(&email(), &a, BodyEncoding::EightBit)
@@ -200,6 +208,8 @@ fn a_date_no_header_can_carry_is_an_error_not_a_panic() {
             sender_name: None,
             to: &to,
             to_name: None,
+            template: "welcome_email",
+            client_id: Some("AaiyAPdpYdesoKnqjj8HJqRn4T5titww"),
         };
         let result = compose(&email(), &a, BodyEncoding::EightBit);
         assert_eq!(result.is_ok(), ok, "{at}: {:?}", result.err());
@@ -226,6 +236,8 @@ fn parts(e: &RenderedEmail, encoding: BodyEncoding) -> String {
         sender_name: None,
         to: &to,
         to_name: None,
+        template: "welcome_email",
+        client_id: Some("AaiyAPdpYdesoKnqjj8HJqRn4T5titww"),
     };
     let raw = compose(e, &a, encoding).unwrap().formatted();
     String::from_utf8(raw).unwrap()
@@ -284,4 +296,29 @@ fn a_line_too_long_for_smtp_is_never_sent_8bit() {
 #[test]
 fn the_same_event_composes_to_the_same_bytes() {
     assert_eq!(compose_to("Ana", "evt_3"), compose_to("Ana", "evt_3"));
+}
+
+#[test]
+fn feedback_id_names_template_and_client_in_three_safe_fields() {
+    assert_eq!(
+        feedback_id("verify_email", Some("AaiyAPdpYdesoKnqjj8HJqRn4T5titww")),
+        "verify_email:AaiyAPdpYdesoKnqjj8HJqRn4T5titww:mailroom"
+    );
+    assert_eq!(
+        feedback_id("welcome_email", None),
+        "welcome_email:-:mailroom"
+    );
+    // A client id is the producer's: no field separator, line break or header gets through.
+    assert_eq!(
+        feedback_id("welcome_email", Some("a:b\r\nBcc: x@evil.test")),
+        "welcome_email:abBccxevil.test:mailroom"
+    );
+    assert_eq!(
+        feedback_id("welcome_email", Some("::ü")),
+        "welcome_email:-:mailroom"
+    );
+    assert_eq!(
+        feedback_id("t", Some(&"x".repeat(500))),
+        format!("t:{}:mailroom", "x".repeat(64))
+    );
 }

@@ -96,6 +96,8 @@ fn message(n: usize, text: &str) -> mailroom::compose::Composed {
         sender_name: None,
         to: &to,
         to_name: Some("Ana"),
+        template: "welcome_email",
+        client_id: Some("AaiyAPdpYdesoKnqjj8HJqRn4T5titww"),
     };
     compose(&email, &a, BodyEncoding::EightBit).unwrap()
 }

@@ -37,7 +37,7 @@ proptest! {
         prop_assert_eq!(
             names,
             vec!["From", "To", "Subject", "Date", "Message-ID", "Content-Language",
-                 "Auto-Submitted", "MIME-Version", "Content-Type"]
+                 "Auto-Submitted", "Feedback-ID", "MIME-Version", "Content-Type"]
         );
     }
 

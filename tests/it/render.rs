@@ -1,6 +1,6 @@
 //! Rendering the shipped templates: language, direction, plurals, branding, parts, fallback.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::{base_event, pipeline, prepared, with};
 
@@ -238,6 +238,32 @@ fn the_message_is_multipart_alternative_with_stable_identity() {
     assert!(text_at < html_at, "the preferred (HTML) part comes last");
     let again = prepared(&p, &base_event());
     assert_eq!(out.message.formatted(), again.message.formatted());
+}
+
+/// `Feedback-ID: <template>:<client_id>:mailroom` on every email, for Gmail's feedback loop;
+/// an email with no client says `-` in its place.
+#[test]
+fn every_email_carries_a_feedback_id_naming_its_template_and_client() {
+    let p = pipeline();
+    let header = |e: &Value| {
+        let raw = String::from_utf8(prepared(&p, e).message.formatted()).unwrap();
+        raw.lines()
+            .find(|l| l.starts_with("Feedback-ID:"))
+            .map(str::to_owned)
+    };
+    let e = base_event();
+    let template = p.settings().routes[e["type"].as_str().unwrap()].clone();
+    let client = e["client"]["client_id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        header(&e).as_deref(),
+        Some(format!("Feedback-ID: {template}:{client}:mailroom").as_str())
+    );
+    let mut no_client = e.clone();
+    no_client.as_object_mut().unwrap().remove("client");
+    assert_eq!(
+        header(&no_client).as_deref(),
+        Some(format!("Feedback-ID: {template}:-:mailroom").as_str())
+    );
 }
 
 #[test]
