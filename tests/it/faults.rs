@@ -626,9 +626,31 @@ async fn a_5xx_reply_that_is_not_utf8_or_has_an_endless_line_is_still_permanent(
     }
 }
 
+/// What the test server's certificate is like.
+#[derive(Clone, Copy, Debug)]
+enum Leaf {
+    /// For 127.0.0.1, signed by the test CA, valid now.
+    Good,
+    /// Signed by the test CA, for another name.
+    OtherName,
+    /// For 127.0.0.1, signed by the test CA, expired in 2020.
+    Expired,
+    /// For 127.0.0.1, signed by its own key.
+    SelfSigned,
+}
+
 /// A test CA and a certificate for 127.0.0.1 signed by it, as a TLS acceptor, with the CA's
 /// certificate to trust.
 fn test_tls() -> (
+    tokio_rustls::TlsAcceptor,
+    rustls::pki_types::CertificateDer<'static>,
+) {
+    test_tls_with(Leaf::Good)
+}
+
+fn test_tls_with(
+    kind: Leaf,
+) -> (
     tokio_rustls::TlsAcceptor,
     rustls::pki_types::CertificateDer<'static>,
 ) {
@@ -641,10 +663,21 @@ fn test_tls() -> (
         .push(DnType::CommonName, "mailroom test CA");
     let ca = ca_params.self_signed(&ca_key).unwrap();
     let leaf_key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned()])
-        .unwrap()
-        .signed_by(&leaf_key, &Issuer::new(ca_params, ca_key))
-        .unwrap();
+    let name = match kind {
+        Leaf::OtherName => "relay.example.com",
+        _ => "127.0.0.1",
+    };
+    let mut params = CertificateParams::new(vec![name.to_owned()]).unwrap();
+    if let Leaf::Expired = kind {
+        params.not_before = rcgen::date_time_ymd(2019, 1, 1);
+        params.not_after = rcgen::date_time_ymd(2020, 1, 1);
+    }
+    let leaf = match kind {
+        Leaf::SelfSigned => params.self_signed(&leaf_key).unwrap(),
+        _ => params
+            .signed_by(&leaf_key, &Issuer::new(ca_params, ca_key))
+            .unwrap(),
+    };
     let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -809,4 +842,37 @@ async fn tls_that_does_not_verify_or_is_not_offered_is_a_transient_error_that_sa
     let url = mailroom::config::SecretUrl::new(format!("smtp://{plain}?tls=opportunistic"));
     let mailer = Mailer::new(&url, "w.test", Duration::from_secs(5), 1).unwrap();
     assert_eq!(mailer.send(&prepared.message).await, Ok(()));
+}
+
+/// With the CA trusted, a certificate for another name, an expired one and a self-signed one
+/// are each refused, as a transient error that says which (and the email is not sent over an
+/// unverified connection); the good one carries the email.
+#[tokio::test]
+async fn a_relay_certificate_for_another_name_expired_or_self_signed_is_refused() {
+    use mailroom::mailer::{Mailer, SendError};
+    let p = crate::helpers::pipeline();
+    let prepared = p.prepare(base_event().to_string().as_bytes()).unwrap();
+    for (kind, want) in [
+        (Leaf::OtherName, "not valid for name"),
+        (Leaf::Expired, "certificate expired"),
+        (Leaf::SelfSigned, "UnknownIssuer"),
+        (Leaf::Good, ""),
+    ] {
+        let (acceptor, ca) = test_tls_with(kind);
+        let addr = scripted_tls_smtp(b"250 ok\r\n".to_vec(), true, acceptor).await;
+        let url = mailroom::config::SecretUrl::new(format!("smtps://{addr}"));
+        let mailer = Mailer::new(&url, "w.test", Duration::from_secs(5), 1)
+            .unwrap()
+            .trusting(vec![ca]);
+        match (kind, mailer.send(&prepared.message).await) {
+            (Leaf::Good, sent) => assert_eq!(sent, Ok(()), "{kind:?}"),
+            (_, Err(SendError::Transient(reason))) => {
+                assert!(
+                    reason.contains("TLS handshake with 127.0.0.1") && reason.contains(want),
+                    "{kind:?}: {reason}"
+                );
+            }
+            (_, other) => panic!("{kind:?}: {other:?}"),
+        }
+    }
 }
