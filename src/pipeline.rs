@@ -86,7 +86,16 @@ impl Pipeline {
     /// Loads catalogs and templates and checks the settings against them, reporting every
     /// problem. The pipeline is returned whenever templates and catalogs could be built, even
     /// with errors (so `check` can go on rendering); [`Pipeline::load_strict`] refuses errors.
+    /// A panic while loading (a bug, which fuzzing the loader has found before) is an error
+    /// diagnostic, so `check` reports it and the gallery keeps its last good set.
     pub fn load(settings: Settings) -> (Option<Pipeline>, Vec<Diagnostic>) {
+        crate::unwind::catch(|| Pipeline::load_unguarded(settings)).unwrap_or_else(|p| {
+            let message = format!("internal error while loading templates and catalogs ({p})");
+            (None, vec![Diagnostic::error(None, None, message)])
+        })
+    }
+
+    fn load_unguarded(settings: Settings) -> (Option<Pipeline>, Vec<Diagnostic>) {
         let (catalog, mut diags) = Catalog::load(&settings.locales_dir, &settings.source_locale);
         let Some(catalog) = catalog else {
             return (None, diags);

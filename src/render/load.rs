@@ -157,6 +157,8 @@ fn discover(dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<(String, PathBuf)>,
         return (templates, layouts);
     };
     for (name, path) in folders {
+        // Tests make loading panic with a folder named `failpoint-panic-load…`.
+        crate::unwind::fault_point("load", &name);
         if name == "layouts" {
             layouts = files_in(&path, &["html", "txt"]);
         } else if name

@@ -257,6 +257,30 @@ mod panics {
         rig.finish().await;
     }
 
+    /// A bug that panics while loading templates (the loader's fuzzing found one) is an
+    /// error in `check` (exit 1, the panic named) and stops `run`, never a crash (101).
+    #[test]
+    fn a_panic_while_loading_is_an_error_not_a_crash() {
+        let d = scratch_copy();
+        std::fs::create_dir(d.path().join("templates/failpoint-panic-load")).unwrap();
+        for args in [
+            &["check"][..],
+            &["run", "--events", "-", "--outbox", "out"][..],
+        ] {
+            let o = mailroom_with(d.path(), args, &[], Some(b""));
+            assert_ne!(o.status.code(), Some(101), "{args:?}: {}", stderr(&o));
+            assert!(o.status.code().unwrap_or(0) >= 1, "{args:?}");
+            // `check` reports on stdout, `run` on stderr.
+            let said = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+            assert!(
+                said.contains(
+                    "internal error while loading templates and catalogs (panic: injected fault at `load`"
+                ),
+                "{args:?}: {said}"
+            );
+        }
+    }
+
     #[test]
     fn a_panic_in_the_embedded_mode_is_a_rejected_line_and_the_run_goes_on() {
         let mut input = Vec::new();
