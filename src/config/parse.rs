@@ -177,4 +177,38 @@ mod tests {
             "{e}"
         );
     }
+
+    #[test]
+    fn a_relay_ca_file_is_read_and_refused_naming_the_file() {
+        let key_name = "MAILROOM_SMTP_CA_FILE";
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["relay.test".to_owned()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        let good = write("ca.pem", &cert.pem());
+        assert_eq!(ca_file(key_name, &good).unwrap(), vec![cert.der().clone()]);
+
+        let err = |path: &std::path::Path| ca_file(key_name, path).unwrap_err().to_string();
+        let e = err(&dir.path().join("nope.pem"));
+        assert!(
+            e.starts_with("MAILROOM_SMTP_CA_FILE: `") && e.contains("nope.pem"),
+            "{e}"
+        );
+        let e = err(&write("key.pem", &key.serialize_pem()));
+        assert!(e.contains("key.pem` holds no certificate"), "{e}");
+        assert!(!e.contains(&key.serialize_pem()[40..80]), "{e}");
+        let broken = write(
+            "broken.pem",
+            "-----BEGIN CERTIFICATE-----\n!!!not base64!!!\n-----END CERTIFICATE-----\n",
+        );
+        let e = err(&broken);
+        assert!(e.contains("broken.pem` is not a valid PEM file"), "{e}");
+    }
 }
