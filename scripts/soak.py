@@ -3,8 +3,9 @@
 
 Parts, all on 127.0.0.1:
 - an SMTP server (aiosmtpd) that defers a share of recipients with 451, hangs on a share of
-  messages (longer than the worker's SMTP timeout, then 451), and counts every message it
-  accepted by its Message-ID (which is the event id);
+  messages (longer than the worker's SMTP timeout, then 451), stops answering altogether for
+  --stall-seconds every --stall-every seconds, and counts every message it accepted by its
+  Message-ID (which is the event id);
 - a producer (pika, publisher confirms) publishing good events at --rate per second, with a
   poison message every --poison-every events (not JSON, a year-1 date, no address, over the
   64 KiB limit, an unknown type) and hostile-but-valid values (a path as the language, markup in
@@ -17,8 +18,10 @@ Parts, all on 127.0.0.1:
 After --minutes the producer stops, the rest drains (bounded), and the report says: published,
 sent, lost (a good event neither sent nor dead-lettered), duplicated (accepted by the server
 more than once), dead-lettered by kind (poison by what it was), and RSS per minute. Exit 1 when
-anything was lost or duplicated, a poison message was not dead-lettered exactly once, the
-worker died, or RSS grew by more than a quarter (and 8 MB) from the second minute to the last.
+anything was lost or duplicated, a poison message was sent or not dead-lettered (a second
+dead-letter copy, after a connection closed between the confirmed republish and the ack, is
+counted, not failed), the worker died, or RSS grew by more than a quarter (and 8 MB) from the
+second minute to the last.
 """
 
 import argparse
@@ -52,8 +55,14 @@ def log(*args):
 class Sink:
     """aiosmtpd handler: faults by share, accepted messages counted by event id."""
 
-    def __init__(self, defer_share, hang_share, hang_seconds, seed):
+    def __init__(self, defer_share, hang_share, hang_seconds, stall_every, stall_seconds, seed):
         self.rng = random.Random(seed)
+        # Every `stall_every` seconds the whole server stops answering for `stall_seconds`
+        # (a relay that hangs), on top of the single hung messages.
+        self.started = time.monotonic()
+        self.stall_every = stall_every
+        self.stall_seconds = stall_seconds
+        self.stalled = 0
         self.defer_share = defer_share
         self.hang_share = hang_share
         self.hang_seconds = hang_seconds
@@ -62,7 +71,23 @@ class Sink:
         self.deferred = 0
         self.hung = 0
 
+    async def stall(self):
+        """During a whole-server stall: wait it out (and past the SMTP timeout), then 451."""
+        import asyncio
+
+        if self.stall_every <= 0:
+            return None
+        into = (time.monotonic() - self.started) % self.stall_every
+        if into <= self.stall_every - self.stall_seconds:
+            return None
+        self.stalled += 1
+        await asyncio.sleep(self.stall_every - into + self.hang_seconds)
+        return "451 4.3.0 soak: stalled"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        stalled = await self.stall()
+        if stalled:
+            return stalled
         if self.rng.random() < self.defer_share:
             self.deferred += 1
             return "451 4.3.0 soak: recipient deferred, try again later"
@@ -72,6 +97,9 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         import asyncio
 
+        stalled = await self.stall()
+        if stalled:
+            return stalled
         if self.rng.random() < self.hang_share:
             self.hung += 1
             await asyncio.sleep(self.hang_seconds)
@@ -264,6 +292,10 @@ def main():
     p.add_argument("--defer-share", type=float, default=0.05, help="share of RCPTs answered 451")
     p.add_argument("--hang-share", type=float, default=0.005, help="share of messages hung")
     p.add_argument("--hang-seconds", type=float, default=15)
+    p.add_argument("--stall-every", type=float, default=300,
+                   help="seconds between whole-server stalls (0: none)")
+    p.add_argument("--stall-seconds", type=float, default=20,
+                   help="how long the whole server stops answering")
     p.add_argument("--smtp-timeout", default="3s")
     p.add_argument("--retry-delays", default="2s,10s,30s")
     p.add_argument("--poison-every", type=int, default=100)
@@ -273,7 +305,7 @@ def main():
 
     queue = f"mailroom.soak.{os.getpid()}"
     work = tempfile.mkdtemp(prefix="mailroom-soak-")
-    sink = Sink(a.defer_share, a.hang_share, a.hang_seconds, a.seed)
+    sink = Sink(a.defer_share, a.hang_share, a.hang_seconds, a.stall_every, a.stall_seconds, a.seed)
     import socket
 
     with socket.socket() as s:  # aiosmtpd checks readiness by connecting: it needs the port
@@ -298,6 +330,18 @@ def main():
     )
     worker_log = open(os.path.join(work, "worker.log"), "wb")
     worker = subprocess.Popen([a.bin, "run"], env=env, stdout=worker_log, stderr=subprocess.STDOUT)
+
+    def interrupted(signum, _frame):
+        # Stopped early (Ctrl-C, a timeout): leave no worker or queues behind.
+        worker.kill()
+        smtp.stop()
+        for q in queue_names(queue, a.retry_delays):
+            subprocess.run(["rabbitmqctl", "-q", "delete_queue", q], capture_output=True)
+        log(f"interrupted (signal {signum}); the worker's log is {work}/worker.log")
+        os._exit(130)
+
+    signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGTERM, interrupted)
     log(f"worker pid {worker.pid}, queue {queue}, SMTP 127.0.0.1:{port}, log {work}/worker.log")
     for _ in range(200):
         with open(os.path.join(work, "worker.log"), "rb") as f:
@@ -380,19 +424,25 @@ def main():
     good_dead = collections.Counter(k for i in good for k in dead_by_id.get(i, []))
     poison_table = collections.defaultdict(collections.Counter)
     poison_wrong = []
+    dead_copies = 0
     for i, what in poisons.items():
         kinds = dead_by_id.get(i, [])
-        poison_table[what][kinds[0] if len(kinds) == 1 else f"dead-lettered {len(kinds)}x"] += 1
-        if len(kinds) != 1 or i in accepted:
+        poison_table[what][kinds[0] if kinds else "not dead-lettered"] += 1
+        # A second copy is at-least-once, not a fault: when the broker connection closes
+        # between the confirmed republish and the ack, the delivery comes back and is
+        # dead-lettered again (PRODUCT.md: ack only after the republish is confirmed).
+        dead_copies += max(0, len(kinds) - 1)
+        if not kinds or len(set(kinds)) > 1 or i in accepted:
             poison_wrong.append(i)
 
     print()
     print(f"ran {samples[-1][0] / 60 if samples else 0:.1f} min at {a.rate:g}/s, concurrency {a.concurrency}")
     print(f"published: {len(good)} good, {len(poisons)} poison; producer reconnects: {producer.reconnects}")
     print(f"faults: {sink.deferred} RCPTs deferred (451), {sink.hung} messages hung, "
-          f"{closes} broker connections closed")
+          f"{sink.stalled} commands caught in whole-server stalls, {closes} broker connections closed")
     print(f"sent: {len(sent)}  lost: {len(lost)}  duplicated: {len(duplicated)}")
     print("dead-lettered good events by kind:", dict(good_dead) or "none")
+    print(f"second dead-letter copies (a connection closed before the ack): {dead_copies}")
     for what in POISON_KINDS:
         if what in poison_table:
             print(f"  poison {what:<13} {dict(poison_table[what])}")
@@ -413,7 +463,7 @@ def main():
         print(f"FAIL: duplicated {list(duplicated.items())[:10]}")
         ok = False
     if poison_wrong:
-        print(f"FAIL: poison not dead-lettered exactly once: {poison_wrong[:10]}")
+        print(f"FAIL: poison not dead-lettered, or sent: {poison_wrong[:10]}")
         ok = False
     minutes = sorted(by_minute)
     if len(minutes) >= 3:

@@ -6,9 +6,10 @@
 #   scripts/soak.sh --minutes 3 --rate 100  # any option of scripts/soak.py (--help lists them)
 #
 # Faults: 5 % of recipients deferred with 451, 0.5 % of messages hung past the SMTP timeout,
-# the worker's broker connections closed every minute, a poison message every 100 events.
-# Exits 1 when an event was lost or sent twice, a poison message was not dead-lettered once,
-# the worker died, or its RSS grew. BENCH_BIN runs another build.
+# the whole server silent for 20 s every 5 minutes, the worker's broker connections closed
+# every minute, a poison message every 100 events. Exits 1 when an event was lost or sent
+# twice, a poison message was sent or not dead-lettered, the worker died, or its RSS grew.
+# BENCH_BIN runs another build.
 #
 # Installs what it needs (RabbitMQ; Python's pika and aiosmtpd) on first use; builds the
 # release binary; talks to 127.0.0.1 only.
