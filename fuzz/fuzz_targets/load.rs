@@ -25,8 +25,8 @@ fn tree() -> &'static (tempfile::TempDir, PathBuf, PathBuf) {
     static TREE: OnceLock<(tempfile::TempDir, PathBuf, PathBuf)> = OnceLock::new();
     TREE.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let dir = tempfile::tempdir_in(std::env::var_os("FUZZ_TMP").unwrap_or("/tmp".into()))
-            .unwrap();
+        let dir =
+            tempfile::tempdir_in(std::env::var_os("FUZZ_TMP").unwrap_or("/tmp".into())).unwrap();
         let templates = dir.path().join("templates");
         let locales = dir.path().join("locales");
         copy(&root.join("templates"), &templates);

@@ -39,6 +39,21 @@ use mime::{body, boundary_for, frame};
 /// Display names longer than this are cut: a `To` line is not the place for an essay.
 pub const MAX_DISPLAY_NAME_CHARS: usize = 78;
 
+/// The headers [`compose`] writes, in the order it writes them (for checks from outside, such
+/// as the fuzz targets, that nothing else reaches the header block).
+pub const HEADER_NAMES: [&str; 10] = [
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "Content-Language",
+    "Auto-Submitted",
+    "Feedback-ID",
+    "MIME-Version",
+    "Content-Type",
+];
+
 /// Who the email is from and to, and what identifies it.
 #[derive(Debug, Clone)]
 pub struct Addressing<'a> {
