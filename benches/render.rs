@@ -80,5 +80,53 @@ fn from_wire_bytes(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, render_and_compose, from_wire_bytes);
+/// The cost of DKIM signing per email: the signature alone over a composed verification email
+/// (RSA-2048, Ed25519, both), and the whole prepare step without and with each key.
+fn dkim(c: &mut Criterion) {
+    use mailroom::dkim::{Dkim, Key};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let key = |name: &str| {
+        let path = root.join("tests/fixtures").join(name);
+        Key::from_pem(&path, &std::fs::read(&path).unwrap()).unwrap()
+    };
+    let signer = |names: &[&str]| {
+        let keys = names.iter().map(|n| key(n)).collect();
+        std::sync::Arc::new(Dkim::new(keys, &["s1".to_owned()], "mailroom.localhost"))
+    };
+    let kinds = [
+        ("rsa2048", &["dkim-rsa.pem"][..]),
+        ("ed25519", &["dkim-ed25519.pem"][..]),
+        ("both", &["dkim-rsa.pem", "dkim-ed25519.pem"][..]),
+    ];
+    let plain = pipeline();
+    let event = sample(&plain, "verify_email");
+    let overrides = Overrides {
+        template: Some("verify_email"),
+        ..Overrides::default()
+    };
+    let message = plain.prepare_event(&event, overrides).unwrap().message;
+
+    let mut group = c.benchmark_group("dkim");
+    group.throughput(Throughput::Elements(1));
+    for (name, files) in kinds {
+        let dkim = signer(files);
+        group.bench_function(BenchmarkId::new("sign", name), |b| {
+            b.iter(|| std::hint::black_box(dkim.sign(message.bytes()).unwrap()))
+        });
+    }
+    group.bench_function(BenchmarkId::new("prepare", "unsigned"), |b| {
+        b.iter(|| std::hint::black_box(plain.prepare_event(&event, overrides).unwrap()))
+    });
+    for (name, files) in kinds {
+        let mut settings = plain.settings().clone();
+        settings.dkim = Some(signer(files));
+        let signed = Pipeline::load_strict(settings).unwrap().0;
+        group.bench_function(BenchmarkId::new("prepare", name), |b| {
+            b.iter(|| std::hint::black_box(signed.prepare_event(&event, overrides).unwrap()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, render_and_compose, from_wire_bytes, dkim);
 criterion_main!(benches);

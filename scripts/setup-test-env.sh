@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs, idempotently, on a machine that has only the
-# Rust toolchain: rustfmt and clippy, python3 (the workload generator), Debian's chromium and
-# chromium-driver (the gallery's browser test), Postfix's smtp-sink (the SMTP server that
-# advertises PIPELINING, for the pipelined-send tests and the benchmark), and RabbitMQ on
-# 127.0.0.1:5672 with guest/guest (the worker tests). The other SMTP and HTTP test servers
-# are in-process.
+# Rust toolchain: rustfmt and clippy, python3 (the workload generator) with dkimpy and PyNaCl
+# (the independent DKIM verifier), Debian's chromium and chromium-driver (the gallery's browser
+# test), Postfix's smtp-sink (the SMTP server that advertises PIPELINING, for the pipelined-send
+# tests and the benchmark), and RabbitMQ on 127.0.0.1:5672 with guest/guest (the worker
+# tests). The other SMTP and HTTP test servers are in-process.
 # Needs root for apt-get when something is missing.
 set -euo pipefail
 
@@ -29,6 +29,17 @@ for component in rustfmt clippy; do
 done
 
 command -v python3 >/dev/null 2>&1 || { log "installing python3"; apt_install python3; }
+
+# dkimpy (with PyNaCl for ed25519-sha256) is the independent DKIM verifier of the tests
+# (scripts/dkim_verify.py), for whichever python3 is first on PATH.
+if ! python3 -c 'import dkim, nacl.signing' >/dev/null 2>&1; then
+  log "installing dkimpy and pynacl"
+  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  python3 -m pip install --quiet dkimpy pynacl 2>/dev/null ||
+    python3 -m pip install --quiet --break-system-packages dkimpy pynacl 2>/dev/null ||
+    apt_install python3-dkim python3-nacl
+  python3 -c 'import dkim, nacl.signing' || { log "dkimpy could not be installed"; exit 1; }
+fi
 
 if [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/chromium ]; then
   log "installing chromium and chromium-driver"

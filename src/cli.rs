@@ -43,6 +43,25 @@ pub enum Command {
     ///
     /// Exit status: 0 clean (or warnings only), 1 on errors, 2 when the check could not run.
     Check(CheckArgs),
+    /// Print the DNS records that publish the DKIM keys (MAILROOM_DKIM_KEY, _SELECTOR,
+    /// _DOMAIN), one TXT record per key, so receivers can verify the signatures.
+    DkimRecord(DkimRecordArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DkimRecordArgs {
+    #[arg(long, value_enum, default_value_t = RecordFormat::Zone)]
+    pub format: RecordFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecordFormat {
+    /// Zone-file lines (BIND syntax), the value split into quoted strings of at most 255
+    /// bytes as DNS requires.
+    Zone,
+    /// A JSON array of {name, value, key_file, algorithm}, the value whole (for DNS APIs and
+    /// Terraform).
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -30,6 +30,7 @@ pub mod compose;
 pub mod config;
 pub mod diagnostic;
 pub mod directory;
+pub mod dkim;
 pub mod event;
 pub mod fsread;
 pub mod gallery;

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Command::Preview(args) => mailroom::cmd::preview::run(args, settings),
         Command::Check(args) => mailroom::cmd::check::run(args, settings),
         Command::Publish(args) => mailroom::cmd::publish::run(args, settings),
+        Command::DkimRecord(args) => mailroom::cmd::dkim_record::run(args, settings),
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

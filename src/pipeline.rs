@@ -1,8 +1,8 @@
 //! The one-step core shared by every mode: event bytes in, a ready message or a rejection out.
 //!
-//! `parse → route → resolve → negotiate → render → compose`, with no I/O after start-up. The
-//! embedded mode (`run --events/--outbox`), `preview` and the broker worker all call
-//! [`Pipeline::prepare`]; only what they do with the result differs. A [`Rejection`] carries the
+//! `parse → route → resolve → negotiate → render → compose → sign`, with no I/O after
+//! start-up. The embedded mode (`run --events/--outbox`), `preview` and the broker worker all
+//! call [`Pipeline::prepare`]; only what they do with the result differs. A [`Rejection`] carries the
 //! kind that decides where a message goes (`malformed`, `unroutable`, `render`) and a reason a
 //! person can act on.
 
@@ -197,8 +197,8 @@ impl Pipeline {
                         ..overrides
                     };
                     let (Ok(fast), Ok(slow)) = (
-                        self.prepare_event(&event, overrides),
-                        self.prepare_event(&event, per_email),
+                        self.prepare_unsigned(&event, overrides),
+                        self.prepare_unsigned(&event, per_email),
                     ) else {
                         continue;
                     };
@@ -332,7 +332,37 @@ impl Pipeline {
         event: &Event,
         overrides: Overrides<'_>,
     ) -> Result<Prepared, Rejection> {
-        crate::unwind::catch(|| self.prepare_unguarded(event, overrides)).unwrap_or_else(|p| {
+        self.guarded(event, || {
+            let mut prepared = self.prepare_unguarded(event, overrides)?;
+            // Signed last, over the final bytes: every way out (SMTP, the outbox, preview)
+            // gets the same signed message.
+            if let Some(dkim) = &self.settings.dkim {
+                let fields = dkim.sign(prepared.message.bytes()).map_err(|e| {
+                    Rejection::new(DeadKind::Render, e.to_string(), Some(&event.id))
+                })?;
+                prepared.message = prepared.message.prepend_fields(&fields);
+            }
+            Ok(prepared)
+        })
+    }
+
+    /// [`Pipeline::prepare_event`] without the DKIM signature, for the load-time comparison
+    /// of the rendered parts (which signing does not touch, and would only slow).
+    fn prepare_unsigned(
+        &self,
+        event: &Event,
+        overrides: Overrides<'_>,
+    ) -> Result<Prepared, Rejection> {
+        self.guarded(event, || self.prepare_unguarded(event, overrides))
+    }
+
+    /// `f`, with a panic turned into this event's `render` rejection.
+    fn guarded(
+        &self,
+        event: &Event,
+        f: impl FnOnce() -> Result<Prepared, Rejection>,
+    ) -> Result<Prepared, Rejection> {
+        crate::unwind::catch(f).unwrap_or_else(|p| {
             Err(Rejection::new(
                 DeadKind::Render,
                 format!("internal error while preparing the email ({p})"),

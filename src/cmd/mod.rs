@@ -2,6 +2,7 @@
 //! an exit code or an error for `main` to map.
 
 pub mod check;
+pub mod dkim_record;
 pub mod preview;
 pub mod publish;
 pub mod run;

@@ -139,6 +139,15 @@ impl Composed {
         &self.bytes
     }
 
+    /// The message with `fields` (whole header fields, each ending in CRLF, such as DKIM
+    /// signatures) in front of its headers. The bytes after them do not change.
+    pub fn prepend_fields(self, fields: &[u8]) -> Composed {
+        let mut bytes = Vec::with_capacity(fields.len() + self.bytes.len());
+        bytes.extend_from_slice(fields);
+        bytes.extend_from_slice(&self.bytes);
+        Composed { bytes, ..self }
+    }
+
     /// A copy of [`Composed::bytes`] (the name lettre's `Message` uses).
     pub fn formatted(&self) -> Vec<u8> {
         self.bytes.clone()

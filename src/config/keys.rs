@@ -3,7 +3,7 @@
 //! applied. `Settings::load`, `--help` and README's configuration table all read this list;
 //! nothing else names a key.
 
-use super::{ConfigError, Draft, Origin, bad, parse, tables, worker};
+use super::{ConfigError, Draft, Origin, bad, dkim, parse, tables, worker};
 
 /// The variable that names the configuration file (also read by clap for `--config`).
 pub const CONFIG_ENV: &str = "MAILROOM_CONFIG";
@@ -204,6 +204,45 @@ pub const KEYS: &[Key] = &[
         secret: false,
         apply: Apply::Value(Toml::String, |d, at, v| {
             d.settings.worker.smtp_ca = parse::ca_file(at.name, &at.path(v))?;
+            Ok(())
+        }),
+    },
+    Key {
+        env: Some("MAILROOM_DKIM_KEY"),
+        file: Some("dkim_key"),
+        help: "PEM private key to sign every email with (RSA or Ed25519); two, comma-separated (an RSA and an Ed25519), sign twice (RFC 8463)",
+        default: Shown::Described("unset: not signed"),
+        secret: false,
+        apply: Apply::Value(Toml::String, |d, at, v| {
+            let keys = dkim::read_keys(at.name, v, |p| at.path(p))?;
+            d.dkim.keys = Some((at.name.to_owned(), keys));
+            Ok(())
+        }),
+    },
+    Key {
+        env: Some("MAILROOM_DKIM_SELECTOR"),
+        file: Some("dkim_selector"),
+        help: "DKIM selector (the record is `<selector>._domainkey.<domain>`): one for every key, or one per key, comma-separated",
+        default: Shown::Unset,
+        secret: false,
+        apply: Apply::Value(Toml::String, |d, at, v| {
+            let selectors = v
+                .split(',')
+                .map(|s| dkim::dns_name(at.name, "selector", s))
+                .collect::<Result<Vec<_>, _>>()?;
+            d.dkim.selectors = Some((at.name.to_owned(), selectors));
+            Ok(())
+        }),
+    },
+    Key {
+        env: Some("MAILROOM_DKIM_DOMAIN"),
+        file: Some("dkim_domain"),
+        help: "DKIM signing domain (`d=`); align it with the From domain for DMARC",
+        default: Shown::Described("the From address's domain"),
+        secret: false,
+        apply: Apply::Value(Toml::String, |d, at, v| {
+            let domain = dkim::dns_name(at.name, "signing domain", v)?;
+            d.dkim.domain = Some((at.name.to_owned(), domain));
             Ok(())
         }),
     },

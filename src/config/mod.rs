@@ -13,6 +13,7 @@
 //! with `toml` + serde rather than a layered config crate that treats dots as nesting.
 
 mod directory;
+mod dkim;
 mod keys;
 mod listing;
 mod parse;
@@ -192,6 +193,8 @@ pub struct Settings {
     pub brand: BrandDefaults,
     pub directory: DirectorySettings,
     pub log: LogSettings,
+    /// The DKIM signers, when `MAILROOM_DKIM_KEY` names keys.
+    pub dkim: Option<std::sync::Arc<crate::dkim::Dkim>>,
 }
 
 impl Default for Settings {
@@ -213,6 +216,7 @@ impl Default for Settings {
             brand: BrandDefaults::default(),
             directory: DirectorySettings::default(),
             log: LogSettings::default(),
+            dkim: None,
         }
     }
 }
@@ -275,6 +279,8 @@ struct Draft {
     /// The directory keys combine (the credentials may come from the file, the URL from the
     /// environment), so they are kept apart until every key is read.
     directory: directory::DirectoryParts,
+    /// The DKIM keys combine too (the domain defaults to the sender's, known at the end).
+    dkim: dkim::DkimParts,
     /// The keys that set the queue and the retry delays: the retry queues' names depend on
     /// both, and an error about them names the one that was set.
     queue_key: Option<String>,
@@ -325,6 +331,7 @@ impl Draft {
     fn finish(self) -> Result<Settings, ConfigError> {
         let mut s = self.settings;
         s.directory.source = self.directory.finish(s.directory.source.clone())?;
+        s.dkim = self.dkim.finish(s.from.email.domain())?;
         let queue_key = self.queue_key.or(self.delays_key);
         worker::check_queue_names(
             queue_key.as_deref().unwrap_or("MAILROOM_QUEUE"),

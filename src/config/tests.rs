@@ -309,6 +309,24 @@ const CASES: &[(&str, &str, Refused)] = &[
         Some(("/nonexistent/ca.pem", "`/nonexistent/ca.pem`: No such file")),
     ),
     (
+        "MAILROOM_DKIM_KEY",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/dkim-ed25519.pem"
+        ),
+        Some(("/nonexistent/k.pem", "`/nonexistent/k.pem`: No such file")),
+    ),
+    (
+        "MAILROOM_DKIM_SELECTOR",
+        "s2026",
+        Some(("s_2026", "`s_2026` is not a valid selector")),
+    ),
+    (
+        "MAILROOM_DKIM_DOMAIN",
+        "acme.test",
+        Some(("acme..test", "`acme..test` is not a valid signing domain")),
+    ),
+    (
         "MAILROOM_LOG_FORMAT",
         "json",
         Some(("xml", "`xml` is not a log format")),
@@ -319,6 +337,24 @@ const CASES: &[(&str, &str, Refused)] = &[
         Some(("mailroom=loud", "`mailroom=loud` is not a log filter")),
     ),
 ];
+
+/// The keys that only work together with others (DKIM signs with a key and a selector),
+/// given through the environment alongside each case of such a key.
+const COMPANIONS: &[(&str, &[(&str, &str)])] = &[
+    ("MAILROOM_DKIM_KEY", &[("MAILROOM_DKIM_SELECTOR", "s1")]),
+    (
+        "MAILROOM_DKIM_SELECTOR",
+        &[("MAILROOM_DKIM_KEY", CASES_DKIM_KEY)],
+    ),
+    (
+        "MAILROOM_DKIM_DOMAIN",
+        &[
+            ("MAILROOM_DKIM_KEY", CASES_DKIM_KEY),
+            ("MAILROOM_DKIM_SELECTOR", "s1"),
+        ],
+    ),
+];
+const CASES_DKIM_KEY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dkim-rsa.pem");
 
 /// `key = value` as the file writes it: strings quoted, integers and booleans bare when they
 /// are such, tables as a `[key]` section.
@@ -351,15 +387,19 @@ fn every_key_takes_the_same_values_from_the_file_and_the_environment() {
         let Some((_, good, refused)) = CASES.iter().find(|(n, ..)| *n == name) else {
             panic!("{name} has no case in CASES");
         };
+        let extra = COMPANIONS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(&[][..], |(_, v)| *v);
         let mut loaded = Vec::new();
         if let Some(var) = key.env {
-            let s = load_with("", &[(var, good)])
+            let s = load_with("", &[&[(var, *good)][..], extra].concat())
                 .0
                 .unwrap_or_else(|e| panic!("{e}"));
             loaded.push(format!("{s:?}"));
         }
         if let Some(file) = key.file {
-            let (s, dir) = load_with(&file_text(key, file, good), &[]);
+            let (s, dir) = load_with(&file_text(key, file, good), extra);
             let s = s.unwrap_or_else(|e| panic!("{file}: {e}"));
             loaded.push(format!("{s:?}").replace(&format!("{}/", dir.display()), ""));
         }
@@ -374,10 +414,15 @@ fn every_key_takes_the_same_values_from_the_file_and_the_environment() {
         }
         let Some((bad, want)) = refused else { continue };
         for (via, e) in [
-            (key.env, key.env.map(|var| load_with("", &[(var, bad)]).0)),
+            (
+                key.env,
+                key.env
+                    .map(|var| load_with("", &[&[(var, *bad)][..], extra].concat()).0),
+            ),
             (
                 key.file,
-                key.file.map(|f| load_with(&file_text(key, f, bad), &[]).0),
+                key.file
+                    .map(|f| load_with(&file_text(key, f, bad), extra).0),
             ),
         ] {
             let (Some(via), Some(e)) = (via, e) else {

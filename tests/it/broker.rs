@@ -224,6 +224,16 @@ pub struct TestWorker {
 
 impl TestWorker {
     pub fn start(settings: WorkerSettings, hello: &str, name: &str) -> TestWorker {
+        TestWorker::start_with(crate::helpers::pipeline(), settings, hello, name)
+    }
+
+    /// [`TestWorker::start`] with a pipeline of the test's own (other templates, DKIM keys).
+    pub fn start_with(
+        pipeline: mailroom::pipeline::Pipeline,
+        settings: WorkerSettings,
+        hello: &str,
+        name: &str,
+    ) -> TestWorker {
         let mailer = Mailer::new(
             &settings.smtp_url,
             hello,
@@ -232,8 +242,13 @@ impl TestWorker {
         )
         .unwrap();
         let store = Store::open(&settings.state_dir, Duration::from_secs(60)).unwrap();
-        let pipeline = Arc::new(crate::helpers::pipeline());
-        let worker = Arc::new(Worker::new(pipeline, mailer, store, settings, name));
+        let worker = Arc::new(Worker::new(
+            Arc::new(pipeline),
+            mailer,
+            store,
+            settings,
+            name,
+        ));
         let token = CancellationToken::new();
         let handle = tokio::spawn(worker.clone().run(token.clone()));
         TestWorker {

@@ -3,6 +3,7 @@
 mod broker;
 mod cli;
 mod directory;
+mod dkim;
 mod faults;
 mod gallery;
 mod helpers;
