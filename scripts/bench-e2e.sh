@@ -14,6 +14,9 @@
 # second for SECONDS, and each email's publish → SMTP-accepted time is printed as
 # latency_p50_ms, latency_p99_ms, latency_p999_ms, latency_max_ms.
 #
+# The caller's other MAILROOM_* variables reach the worker: MAILROOM_DKIM_KEY and
+# MAILROOM_DKIM_SELECTOR measure DKIM signing.
+#
 # BENCH_LOG sets the worker's RUST_LOG (default info: one JSON line per email, as in production;
 # startup_ms and the latency mode read those lines).
 #
