@@ -269,6 +269,11 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
     let directory = Arc::new(Directory::open_checked(&settings.directory)?);
     let (pipeline, warnings) = Pipeline::load_strict(settings)?;
     crate::diagnostic::log_warnings(&warnings);
+    if let Some(dkim) = &pipeline.settings().dkim {
+        for r in dkim.records() {
+            tracing::info!(record = %r.name, key = %r.path.display(), algorithm = %r.algorithm, "DKIM signing");
+        }
+    }
     let mailer = Mailer::new(
         &w.smtp_url,
         &hello,
