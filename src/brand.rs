@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::cache::{Key, Slot, Table};
 use crate::event::{Client, check_link, parse_address};
+use crate::text::clip;
 
 /// Branding used when an event's client sets none (or sets an unusable value).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -76,7 +77,8 @@ impl Brand {
             Some(c) if is_hex_color(c) => c.to_owned(),
             Some(c) => {
                 notes.push(format!(
-                    "client_metadata.brand_color: `{c}` is not a #rgb or #rrggbb colour; using {}",
+                    "client_metadata.brand_color: `{}` is not a #rgb or #rrggbb colour; using {}",
+                    clip(c, 80),
                     defaults.color
                 ));
                 defaults.color.clone()
@@ -103,16 +105,36 @@ impl Brand {
                 Some(a) => Some(a.to_string()),
                 None => {
                     notes.push(format!(
-                        "client_metadata.support_email: `{raw}` is not an email address; using the default"
+                        "client_metadata.support_email: `{}` is not an email address; using the default",
+                        clip(raw, 80)
                     ));
                     defaults.support_email.clone()
                 }
             },
             None => defaults.support_email.clone(),
         };
-        let sender_name = text(meta, "sender_name")
-            .map(str::to_owned)
-            .or_else(|| client_name.clone());
+        // A display name that looks like an address could pass for another sender
+        // (`"Bank" <security@bank.test>,`): such a name is not used.
+        let as_sender = |key: &str, name: &str, notes: &mut Vec<String>| {
+            if name.contains(['<', '>', '@']) {
+                notes.push(format!(
+                    "{key}: `{}` contains `<`, `>` or `@`, which could pass for an address; not used as the sender's name",
+                    clip(name, 80)
+                ));
+                None
+            } else {
+                Some(name.to_owned())
+            }
+        };
+        let sender_name = match text(meta, "sender_name") {
+            Some(name) => as_sender("client_metadata.sender_name", name, notes),
+            None => None,
+        }
+        .or_else(|| {
+            client_name
+                .as_deref()
+                .and_then(|name| as_sender("client.name", name, notes))
+        });
         let name = client_name
             .or_else(|| defaults.name.clone())
             .unwrap_or_else(|| fallback_name.to_owned());

@@ -35,6 +35,7 @@ pub mod event;
 pub mod fsread;
 pub mod gallery;
 pub mod i18n;
+pub mod inert;
 pub mod input;
 pub mod intake;
 pub mod kind;

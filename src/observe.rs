@@ -15,6 +15,7 @@ use std::time::Duration;
 use crate::kind::DeadKind;
 use crate::locale::LangSource;
 use crate::pipeline::{Prepared, Rejection};
+use crate::text::logged;
 
 /// What the logs say about a handled event, as far as it got.
 #[derive(Debug, Clone, Default)]
@@ -119,7 +120,9 @@ pub fn emit(event: Observed<'_>) {
             line,
             notes,
         } => {
+            let event_id = logged(event_id);
             for note in notes {
+                let note = logged(note);
                 match line {
                     Some(line) => tracing::warn!(line, event_id = %event_id, "{note}"),
                     None => tracing::warn!(event_id = %event_id, "{note}"),
@@ -127,7 +130,7 @@ pub fn emit(event: Observed<'_>) {
             }
         }
         Observed::DirectoryRefused { event_id, error } => {
-            tracing::error!(event_id = %event_id, "{error}");
+            tracing::error!(event_id = %logged(event_id), "{}", logged(error));
         }
         Observed::Written {
             line,
@@ -135,8 +138,8 @@ pub fn emit(event: Observed<'_>) {
             file,
         } => tracing::info!(
             line,
-            event_id = %prepared.event_id,
-            event_type = %prepared.event_type,
+            event_id = %logged(&prepared.event_id),
+            event_type = %logged(&prepared.event_type),
             template = %prepared.template,
             locale = %prepared.rendered.locale,
             lang_source = %prepared.lang_source,
@@ -149,22 +152,23 @@ pub fn emit(event: Observed<'_>) {
             event_id,
         } => tracing::warn!(
             line,
-            event_id = %event_id,
+            event_id = %logged(event_id),
             "already written by line {first}; skipped"
         ),
         Observed::RejectedLine { line, rejection } => tracing::warn!(
             line,
             kind = %rejection.kind,
-            event_id = rejection.event_id.as_deref().unwrap_or("-"),
+            event_id = %logged(rejection.event_id.as_deref().unwrap_or("-")),
             "rejected: {}",
-            rejection.reason
+            logged(&rejection.reason)
         ),
     }
 }
 
 fn delivery(meta: &Meta, fate: Fate<'_>, attempt: u32, took: Duration, acked: bool) {
-    let event_id = meta.event_id.as_deref().unwrap_or("-");
-    let event_type = meta.event_type.as_deref().unwrap_or("-");
+    // From the event: escaped and clipped, so they can neither forge a line nor flood one.
+    let event_id = logged(meta.event_id.as_deref().unwrap_or("-"));
+    let event_type = logged(meta.event_type.as_deref().unwrap_or("-"));
     let template = meta.template.as_deref().unwrap_or("-");
     let locale = meta.locale.as_deref().unwrap_or("-");
     let lang_source = meta.lang_source.map_or("-", LangSource::as_str);
@@ -199,7 +203,8 @@ fn delivery(meta: &Meta, fate: Fate<'_>, attempt: u32, took: Duration, acked: bo
             ms,
             acked,
             to = %to,
-            "{reason}"
+            "{}",
+            logged(reason)
         ),
         Fate::Requeued => tracing::info!(
             event_id = %event_id,

@@ -1,6 +1,6 @@
-//! Text hygiene shared by every layer: one-line header values, clipped values for messages,
-//! HTML escaping, hex. A leaf: it imports nothing of ours, so `event`, `brand`, `config`, `render`
-//! and `compose` can all use it without importing each other.
+//! Text hygiene shared by every layer: one-line header values, clipped values for messages and
+//! logs, HTML escaping, hex. Imports only the leaf `inert`, so `event`, `brand`, `config`,
+//! `render` and `compose` can all use it without importing each other.
 
 use std::borrow::Cow;
 
@@ -32,24 +32,45 @@ pub fn one_line(s: &str) -> String {
     out
 }
 
-/// Cuts `s` to at most `max` characters for display, marking the cut, and escapes controls so
-/// an error message stays on one line.
+/// Cuts `s` to at most `max` characters for display, marking the cut, and escapes controls,
+/// bidi controls and invisible characters (`\u{202e}`), so an error message or a log line
+/// stays on one line and shows what it quotes as it is.
 pub fn clip(s: &str, max: usize) -> String {
-    let mut out: String = s
-        .chars()
-        .take(max)
-        .flat_map(|c| {
+    Clipped(s, max).to_string()
+}
+
+/// [`clip`] as a `Display` value, for log fields: nothing is allocated for a clean value.
+#[derive(Debug, Clone, Copy)]
+pub struct Clipped<'a>(pub &'a str, pub usize);
+
+impl std::fmt::Display for Clipped<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write as _;
+        let Clipped(s, max) = *self;
+        let mut chars = s.chars();
+        for c in chars.by_ref().take(max) {
             if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
+                write!(f, "{}", c.escape_default())?;
+            } else if crate::inert::is_invisible(c) || matches!(c, '\u{200C}' | '\u{200D}') {
+                write!(f, "{}", c.escape_unicode())?;
             } else {
-                vec![c]
+                f.write_char(c)?;
             }
-        })
-        .collect();
-    if s.chars().count() > max {
-        out.push('…');
+        }
+        if chars.next().is_some() {
+            f.write_char('…')?;
+        }
+        Ok(())
     }
-    out
+}
+
+/// How long a logged value may be: an id or a reason, never a body.
+pub const MAX_LOGGED_CHARS: usize = 500;
+
+/// A value from outside (an event id, a type, a reason quoting metadata) as a log field:
+/// escaped and clipped to [`MAX_LOGGED_CHARS`], so it can neither forge a line nor flood one.
+pub fn logged(s: &str) -> Clipped<'_> {
+    Clipped(s, MAX_LOGGED_CHARS)
 }
 
 /// Escapes the five characters that matter in HTML text and quoted attribute values.
@@ -102,6 +123,9 @@ mod tests {
     fn clipped_values_stay_on_one_line_and_show_the_cut() {
         assert_eq!(clip("a\nb", 80), "a\\nb");
         assert_eq!(clip("abcdef", 3), "abc…");
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("id\u{202E}cba", 80), "id\\u{202e}cba");
+        assert_eq!(clip("a\u{200B}b", 80), "a\\u{200b}b");
     }
 
     #[test]

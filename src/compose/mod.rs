@@ -30,13 +30,15 @@ use lettre::message::header::{self, HeaderName, HeaderValue, Headers};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
+use crate::inert::{inert, take_graphemes};
 use crate::render::RenderedEmail;
 use crate::text::{hex, one_line};
 
 pub use mime::BodyEncoding;
 use mime::{body, boundary_for, frame};
 
-/// Display names longer than this are cut: a `To` line is not the place for an essay.
+/// Display names longer than this (in grapheme clusters) are cut: a `To` line is not the
+/// place for an essay.
 pub const MAX_DISPLAY_NAME_CHARS: usize = 78;
 
 /// The headers [`compose`] writes, in the order it writes them (for checks from outside, such
@@ -208,11 +210,11 @@ pub fn feedback_id(template: &str, client_id: Option<&str>) -> String {
     )
 }
 
-/// A display name on one line, cut to [`MAX_DISPLAY_NAME_CHARS`]; `None` when nothing is left.
+/// A display name on one line, without bidi controls or invisible characters, cut to
+/// [`MAX_DISPLAY_NAME_CHARS`] grapheme clusters; `None` when nothing is left.
 pub fn clean_display_name(name: &str) -> Option<String> {
-    let line = one_line(name);
-    let cut: String = line.chars().take(MAX_DISPLAY_NAME_CHARS).collect();
-    let cut = cut.trim();
+    let line = one_line(&inert(name));
+    let cut = take_graphemes(&line, MAX_DISPLAY_NAME_CHARS).trim();
     (!cut.is_empty()).then(|| cut.to_owned())
 }
 

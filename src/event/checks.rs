@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::{EARLIEST_DATE, EventError, LATEST_DATE, MAX_NAME_CHARS, MAX_URL_BYTES, Shown, clip};
+use crate::inert::{inert, take_graphemes};
 use crate::text::one_line;
 
 /// `occurred_at`: RFC 3339, and an instant in [`EARLIEST_DATE`]..=[`LATEST_DATE`] (in UTC, so
@@ -104,17 +105,35 @@ pub(super) fn non_empty_string(
 pub(super) fn display_field(m: &Map<String, Value>, key: &str) -> Option<String> {
     let s = m.get(key)?.as_str()?;
     // A name is one line: line breaks and other controls would let it write paragraphs into
-    // the text part ("Ana,\n\nYour account is locked…") or break layouts.
-    let line = one_line(s);
-    if line.is_empty() {
-        return None;
-    }
-    Some(line.chars().take(MAX_NAME_CHARS).collect())
+    // the text part ("Ana,\n\nYour account is locked…") or break layouts. Bidi controls and
+    // invisible characters go too (`inert`): they would reorder the text around the name.
+    let line = one_line(&inert(s));
+    let cut = take_graphemes(&line, MAX_NAME_CHARS).trim_end();
+    (!cut.is_empty()).then(|| cut.to_owned())
 }
 
+/// The object at `key` (empty when it is missing or not an object), every string in it made
+/// [`inert`]: templates may print any of its values.
 pub(super) fn take_object(m: &mut Map<String, Value>, key: &str) -> Map<String, Value> {
     match m.remove(key) {
-        Some(Value::Object(o)) => o,
+        Some(Value::Object(mut o)) => {
+            o.values_mut().for_each(make_inert);
+            o
+        }
         _ => Map::new(),
+    }
+}
+
+/// Makes every string in `v` (at any depth) [`inert`], in place; clean strings are not copied.
+pub(super) fn make_inert(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(clean) = inert(s) {
+                *s = clean;
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(make_inert),
+        Value::Object(o) => o.values_mut().for_each(make_inert),
+        _ => {}
     }
 }

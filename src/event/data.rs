@@ -72,7 +72,11 @@ macro_rules! data_fields {
             // Checked in declaration order: the first bad field is the one reported.
             Ok(Data {
                 $($name: check_field::<$kind>(&d, stringify!($name), options)?,)*
-                raw: d,
+                raw: {
+                    let mut d = d;
+                    d.values_mut().for_each(super::checks::make_inert);
+                    d
+                },
             })
         }
     };

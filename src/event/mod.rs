@@ -37,7 +37,8 @@ pub(crate) use parse::{parse_client, parse_user};
 pub const MAX_EVENT_BYTES: usize = 64 * 1024;
 /// Longest accepted event id; it ends up in a `Message-ID` header and a file name.
 pub const MAX_ID_CHARS: usize = 200;
-/// Display fields (names) are cut to this many characters instead of failing the event.
+/// Display fields (names) are cut to this many characters (grapheme clusters: what a reader
+/// counts) instead of failing the event.
 pub const MAX_NAME_CHARS: usize = 128;
 /// A verification code is short by nature; anything longer is a producer bug.
 pub const MAX_CODE_CHARS: usize = 64;

@@ -8,6 +8,7 @@ mod faults;
 mod gallery;
 mod helpers;
 mod hostile;
+mod inert;
 mod mailer;
 mod props;
 mod render;

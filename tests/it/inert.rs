@@ -1,0 +1,187 @@
+//! Untrusted text stays inert outside the HTML too: bidi controls and invisible characters
+//! never reach a header, the text part or a log line; names are NFC and cut by grapheme; a
+//! display name from metadata cannot pass for an address.
+
+use lettre::message::header;
+use serde_json::json;
+
+use crate::helpers::{base_event, mailroom_with, pipeline, prepared, root, with};
+
+/// Every character that changes how the text around it displays, or shows nothing.
+fn has_invisible(s: &str) -> bool {
+    s.chars().any(|c| {
+        mailroom::inert::is_invisible(c)
+            || (matches!(c, '\u{200C}' | '\u{200D}'))
+            || c == '\u{0336}'
+    })
+}
+
+fn from_name(p: &mailroom::pipeline::Prepared) -> Option<String> {
+    let from: lettre::message::Mailboxes =
+        p.message.headers().get::<header::From>().unwrap().into();
+    from.into_iter().next().unwrap().name
+}
+
+fn to_name(p: &mailroom::pipeline::Prepared) -> Option<String> {
+    let to: lettre::message::Mailboxes = p.message.headers().get::<header::To>().unwrap().into();
+    to.into_iter().next().unwrap().name
+}
+
+#[test]
+fn a_bidi_override_in_a_client_name_reaches_neither_subject_nor_from() {
+    let p = pipeline();
+    let spoof = "Ana \u{202E}moc.evil//:sptth\u{202C}";
+    let e = with(base_event(), "client.name", json!(spoof));
+    let out = prepared(&p, &e);
+    assert!(
+        !has_invisible(&out.rendered.subject),
+        "{:?}",
+        out.rendered.subject
+    );
+    let from = from_name(&out).unwrap();
+    assert_eq!(from, "Ana moc.evil//:sptth");
+    assert!(!has_invisible(&out.rendered.text));
+    assert!(!has_invisible(&out.rendered.html));
+
+    let e = with(
+        base_event(),
+        "client.client_metadata.sender_name",
+        json!(spoof),
+    );
+    assert_eq!(
+        from_name(&prepared(&p, &e)).unwrap(),
+        "Ana moc.evil//:sptth"
+    );
+}
+
+#[test]
+fn invisible_characters_in_a_given_name_do_not_reach_the_text_part() {
+    let p = pipeline();
+    for name in [
+        "Ana\u{202E} lives here",
+        "A\u{200B}n\u{2060}a\u{FEFF}",
+        "Ana\u{E0041}\u{E0042}",
+        "Ana\u{061C}",
+        &format!("Ana{}", "\u{0336}".repeat(300)),
+    ] {
+        let e = with(base_event(), "user.given_name", json!(name));
+        let out = prepared(&p, &e);
+        assert!(!out.rendered.text.contains('\u{202E}'), "{name:?}");
+        for line in out.rendered.text.lines().filter(|l| l.contains("Ana")) {
+            let marks = line.chars().filter(|c| *c == '\u{0336}').count();
+            assert!(
+                marks <= mailroom::inert::MAX_MARKS,
+                "{marks} marks in {line:?}"
+            );
+            assert!(
+                !line.chars().any(mailroom::inert::is_invisible),
+                "{name:?} left {line:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_name_of_only_invisible_characters_is_no_name() {
+    let p = pipeline();
+    let e = with(base_event(), "user.name", json!("\u{200B}\u{200B}\u{2063}"));
+    let e = with(e, "user.given_name", json!("\u{200B}"));
+    let out = prepared(&p, &e);
+    assert_eq!(to_name(&out), None);
+    assert!(!has_invisible(&out.rendered.text));
+}
+
+#[test]
+fn names_are_nfc_and_cut_by_grapheme() {
+    let p = pipeline();
+    let e = with(base_event(), "user.name", json!("Zoe\u{0308} Lima"));
+    assert_eq!(to_name(&prepared(&p, &e)).unwrap(), "Zoë Lima");
+    // 200 flags are 400 code points; the cut never splits one.
+    let flags = "🇫🇷".repeat(200);
+    let e = with(base_event(), "user.name", json!(flags));
+    let kept = to_name(&prepared(&p, &e)).unwrap();
+    assert_eq!(kept, "🇫🇷".repeat(mailroom::compose::MAX_DISPLAY_NAME_CHARS));
+}
+
+#[test]
+fn a_sender_name_that_looks_like_an_address_is_not_used() {
+    let p = pipeline();
+    for spoof in [
+        "\"Bank\" <security@bank.test>,",
+        "security@bank.test",
+        "Bank <x",
+    ] {
+        let e = with(
+            base_event(),
+            "client.client_metadata.sender_name",
+            json!(spoof),
+        );
+        let out = prepared(&p, &e);
+        // The client's name stands in.
+        assert_eq!(from_name(&out).as_deref(), Some("Acme Notes"), "{spoof}");
+        assert!(
+            out.notes
+                .iter()
+                .any(|n| n.contains("could pass for an address")),
+            "{:?}",
+            out.notes
+        );
+        let from = out.message.headers().get_raw("From").unwrap();
+        assert!(!from.contains("bank.test"), "{from}");
+    }
+    // A client name like that is not a sender name either: the configured one is used.
+    let e = with(
+        base_event(),
+        "client.name",
+        json!("Support <help@bank.test>"),
+    );
+    let out = prepared(&p, &e);
+    assert_eq!(from_name(&out).as_deref(), Some("Acme"));
+}
+
+#[test]
+fn values_from_events_cannot_forge_or_flood_log_lines() {
+    let work = tempfile::tempdir().unwrap();
+    let events = [
+        with(base_event(), "id", json!("evt\u{202E}gnp.exe")),
+        with(
+            with(base_event(), "id", json!("evt_log_2")),
+            "client.client_metadata.brand_color",
+            json!(format!(
+                "red\n2026-12-02T00:00:00Z  INFO sent event_id=forged{}",
+                "x".repeat(5000)
+            )),
+        ),
+        with(
+            with(base_event(), "id", json!("evt_log_3")),
+            "client.client_metadata.support_email",
+            json!("nope\r\nERROR forged"),
+        ),
+    ];
+    let input: String = events.iter().map(|e| format!("{e}\n")).collect();
+    let templates = root().join("templates");
+    let locales = root().join("locales");
+    let out = mailroom_with(
+        work.path(),
+        &["run", "--events", "-", "--outbox", "out"],
+        &[
+            ("RUST_LOG", "info"),
+            ("MAILROOM_TEMPLATES", templates.to_str().unwrap()),
+            ("MAILROOM_LOCALES", locales.to_str().unwrap()),
+            ("MAILROOM_DIRECTORY", "none"),
+        ],
+        Some(input.as_bytes()),
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains('\u{202E}'), "{err}");
+    assert!(err.contains("evt\\u{202e}gnp.exe"), "{err}");
+    for line in err.lines() {
+        assert!(
+            !line.contains("forged") || line.contains("WARN"),
+            "a forged line: {line}"
+        );
+        assert!(line.len() < 2000, "a flooded line of {} bytes", line.len());
+    }
+    assert!(err.contains("red\\n2026-12-02"), "{err}");
+}
