@@ -105,6 +105,13 @@ pub fn normalize(raw: &str) -> Option<LanguageIdentifier> {
         return None;
     }
     let tag = raw.replace('_', "-");
+    // Extensions and private use (`ar-u-nu-latn`, `de-DE-u-co-phonebk`, `ja-JP-x-priv`) start
+    // at a one-letter subtag; the language before them is what negotiation needs.
+    let tag = match tag.split('-').position(|s| s.len() == 1) {
+        Some(0) => return None,
+        Some(n) => tag.split('-').take(n).collect::<Vec<_>>().join("-"),
+        None => tag,
+    };
     let id = LanguageIdentifier::from_str(&tag).ok()?;
     // "und" (undetermined) parses but names no language.
     if id.language.is_empty() {
@@ -223,6 +230,29 @@ mod tests {
             // A bare language finds its shipped regional form.
             (json!("pt"), n.clone(), n.clone(), "pt-BR", UserMetadata),
             (json!("pt-PT"), n.clone(), n.clone(), "pt-BR", UserMetadata),
+            // Extensions and private use negotiate by their language.
+            (
+                json!("ar-u-nu-latn"),
+                n.clone(),
+                n.clone(),
+                "ar",
+                UserMetadata,
+            ),
+            (
+                json!("de-DE-u-co-phonebk"),
+                n.clone(),
+                n.clone(),
+                "de",
+                UserMetadata,
+            ),
+            (
+                json!("ja-JP-x-priv"),
+                n.clone(),
+                n.clone(),
+                "ja",
+                UserMetadata,
+            ),
+            (json!("x-klingon"), json!("fr"), n.clone(), "fr", UserLocale),
             // Scripts and extensions are tolerated.
             (
                 json!("zh-Hant"),

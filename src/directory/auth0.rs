@@ -86,12 +86,18 @@ impl ApiSource {
     }
 
     pub(super) async fn user(&self, id: &str) -> Result<Entry<User>, LookupError> {
+        if !is_path_segment(id) {
+            return Ok(Entry::Missing);
+        }
         let path = format!("api/v2/users/{}", utf8_percent_encode(id, PATH_SEGMENT));
         self.lookup(&self.users, id, &path, parse_user_profile)
             .await
     }
 
     pub(super) async fn client(&self, id: &str) -> Result<Entry<Client>, LookupError> {
+        if !is_path_segment(id) {
+            return Ok(Entry::Missing);
+        }
         let path = format!(
             "api/v2/clients/{}?fields=client_id,name,client_metadata",
             utf8_percent_encode(id, PATH_SEGMENT)
@@ -329,6 +335,13 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
         .ok()?;
     let at = SystemTime::UNIX_EPOCH + Duration::from_secs(reset);
     Some(at.duration_since(now).unwrap_or_default())
+}
+
+/// Whether `id` stays one path segment once percent-encoded: never empty, `.` or `..`, which
+/// would send the token-bearing request to another resource. Event parsing refuses such ids
+/// already; this holds for any caller.
+fn is_path_segment(id: &str) -> bool {
+    !id.is_empty() && id != "." && id != ".."
 }
 
 #[cfg(test)]

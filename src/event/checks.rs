@@ -34,8 +34,12 @@ pub(super) fn parse_occurred_at(s: &str) -> Result<OffsetDateTime, EventError> {
 }
 
 /// Checks that `raw` is an absolute link a recipient can safely follow: `https` (or `http` when
-/// allowed) with a host. `javascript:`, `data:` and friends are refused. Returns the link as
-/// sent (not re-serialized), so the producer's signature or ticket stays byte-identical.
+/// allowed) with a host and no user name or password. `javascript:`, `data:` and friends are
+/// refused. Returns the link as parsed and normalized (host in lowercase and punycode,
+/// anything unsafe percent-encoded, `https:evil.com` written `https://evil.com/`), never the
+/// raw text that was checked: what a reader sees and a client follows is what was checked.
+/// A ticket or signature in the query is kept as sent (the URL standard leaves `&`, `=`,
+/// `+`, `/` and percent-escapes there alone).
 pub fn check_link(raw: &str, allow_http: bool) -> Result<String, String> {
     let trimmed = raw.trim();
     if trimmed.len() > MAX_URL_BYTES {
@@ -61,7 +65,14 @@ pub fn check_link(raw: &str, allow_http: bool) -> Result<String, String> {
     if url.host_str().is_none_or(str::is_empty) {
         return Err(format!("`{}` has no host", clip(trimmed, 80)));
     }
-    Ok(trimmed.to_owned())
+    // `https://good.com@evil.com/` reads as good.com and goes to evil.com.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!(
+            "`{}` has a user name or password before its host (`…@`), which hides where it goes",
+            clip(trimmed, 80)
+        ));
+    }
+    Ok(url.into())
 }
 
 /// Parses an email address the way the SMTP layer will use it.

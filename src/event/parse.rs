@@ -116,9 +116,7 @@ fn occurred_at(root: &Map<String, Value>) -> Result<Option<OffsetDateTime>, Even
 fn user_ref(root: &mut Map<String, Value>) -> Result<UserRef, EventError> {
     match (root.remove("user"), root.get("user_id")) {
         (Some(Value::Object(u)), _) => Ok(UserRef::Inline(Box::new(parse_user(u)?))),
-        (Some(Value::Null) | None, Some(_)) => {
-            Ok(UserRef::Id(non_empty_string(root, "user_id", "user_id")?))
-        }
+        (Some(Value::Null) | None, Some(_)) => Ok(UserRef::Id(directory_id(root, "user_id")?)),
         (Some(Value::Null) | None, None) => Err(EventError::invalid(
             "user",
             "missing: the event needs a `user` object or a `user_id`",
@@ -131,13 +129,41 @@ fn user_ref(root: &mut Map<String, Value>) -> Result<UserRef, EventError> {
 fn client_ref(root: &mut Map<String, Value>) -> Result<ClientRef, EventError> {
     match (root.remove("client"), root.get("client_id")) {
         (Some(Value::Object(c)), _) => Ok(ClientRef::Inline(parse_client(c)?)),
-        (Some(Value::Null) | None, Some(_)) => Ok(ClientRef::Id(non_empty_string(
-            root,
-            "client_id",
-            "client_id",
-        )?)),
+        (Some(Value::Null) | None, Some(_)) => Ok(ClientRef::Id(directory_id(root, "client_id")?)),
         (Some(Value::Null) | None, None) => Ok(ClientRef::None),
         (Some(other), _) => Err(not_an_object("client", &other)),
+    }
+}
+
+/// Longest id a thin event may name (Auth0's are under 100 characters).
+const MAX_DIRECTORY_ID_CHARS: usize = 256;
+
+/// A thin event's `user_id` or `client_id`, which becomes a path segment of a Management API
+/// request: `.` and `..` would name another resource (`/api/v2/users/..` is `/api/v2/`, with
+/// the token), so they are refused, with empty ids and ids with control or invisible
+/// characters.
+fn directory_id(root: &Map<String, Value>, key: &str) -> Result<String, EventError> {
+    let id = non_empty_string(root, key, key)?;
+    let why = if id == "." || id == ".." {
+        Some("is a relative path segment, not an id")
+    } else if id.trim() != id {
+        Some("starts or ends with whitespace")
+    } else if id
+        .chars()
+        .any(|c| c.is_control() || crate::inert::is_invisible(c))
+    {
+        Some("contains control or invisible characters")
+    } else if id.chars().count() > MAX_DIRECTORY_ID_CHARS {
+        Some("is longer than 256 characters")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(EventError::invalid(
+            key,
+            format!("`{}` {why}", clip(&id, 80)),
+        )),
+        None => Ok(id),
     }
 }
 

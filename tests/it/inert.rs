@@ -185,3 +185,99 @@ fn values_from_events_cannot_forge_or_flood_log_lines() {
     }
     assert!(err.contains("red\\n2026-12-02"), "{err}");
 }
+
+#[test]
+fn links_reach_the_email_as_parsed_not_as_written() {
+    let p = pipeline();
+    for (raw, shown) in [
+        ("https://evil.com\\@good.com", "https://evil.com/@good.com"),
+        ("https:///evil.com", "https://evil.com/"),
+        ("https:evil.com", "https://evil.com/"),
+        (
+            "HTTPS://Bücher.Example/ä?x=1",
+            "https://xn--bcher-kva.example/%C3%A4?x=1",
+        ),
+        (
+            "https://acme.test/verify?ticket=a%2Fb+c==&source=email",
+            "https://acme.test/verify?ticket=a%2Fb+c==&source=email",
+        ),
+    ] {
+        let e = with(base_event(), "data.url", json!(raw));
+        let out = prepared(&p, &e);
+        let in_html = shown.replace('&', "&amp;");
+        assert!(
+            out.rendered.html.contains(&in_html),
+            "{raw}: {shown} not in the HTML"
+        );
+        assert!(
+            out.rendered.text.contains(shown),
+            "{raw}: {shown} not in the text"
+        );
+        if raw != shown {
+            assert!(
+                !out.rendered.text.contains(raw),
+                "{raw} reached the text as written"
+            );
+        }
+    }
+}
+
+#[test]
+fn links_with_a_user_name_are_refused_wherever_they_come_from() {
+    let p = pipeline();
+    let hidden = "https://good.com@evil.com/";
+    let e = with(base_event(), "data.url", json!(hidden));
+    let r = crate::helpers::prepare(&p, &e).unwrap_err();
+    assert_eq!(r.kind, mailroom::pipeline::DeadKind::Malformed);
+    assert!(r.reason.contains("user name or password"), "{}", r.reason);
+    for key in ["logo_url", "home_page_url"] {
+        let e = with(
+            base_event(),
+            &format!("client.client_metadata.{key}"),
+            json!(hidden),
+        );
+        let out = prepared(&p, &e);
+        assert!(!out.rendered.html.contains("evil.com"), "{key}");
+        assert!(
+            out.notes
+                .iter()
+                .any(|n| n.contains(key) && n.contains("user name"))
+        );
+    }
+    // And in the [brand] defaults, at start-up.
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("m.toml");
+    std::fs::write(&file, format!("[brand]\nhome_page_url = \"{hidden}\"\n")).unwrap();
+    let e = mailroom::config::Settings::load(Some(&file), Vec::new()).unwrap_err();
+    assert!(e.to_string().contains("user name or password"), "{e}");
+}
+
+#[test]
+fn thin_event_ids_that_would_leave_their_path_segment_are_refused() {
+    let p = pipeline();
+    for (key, id, why) in [
+        ("user_id", "..", "relative path segment"),
+        ("user_id", ".", "relative path segment"),
+        ("client_id", "..", "relative path segment"),
+        ("user_id", "auth0|abc\n", "whitespace"),
+        ("user_id", "auth0|\u{202E}abc", "control or invisible"),
+        ("client_id", " ", "must not be empty"),
+    ] {
+        let mut e = with(base_event(), "user", serde_json::Value::Null);
+        if key == "client_id" {
+            e = with(base_event(), "client", serde_json::Value::Null);
+        }
+        let e = with(e, key, json!(id));
+        let r = crate::helpers::prepare(&p, &e).unwrap_err();
+        assert_eq!(
+            r.kind,
+            mailroom::pipeline::DeadKind::Malformed,
+            "{key}={id:?}"
+        );
+        assert!(
+            r.reason.starts_with(key) && r.reason.contains(why),
+            "{key}={id:?}: {}",
+            r.reason
+        );
+    }
+}

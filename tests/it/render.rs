@@ -138,7 +138,7 @@ fn branding_comes_from_client_metadata_with_defaults_when_absent() {
         branded
             .rendered
             .html
-            .contains("href=\"https://notes.acme.test\"")
+            .contains("href=\"https://notes.acme.test/\"")
     );
     let raw = String::from_utf8(branded.message.formatted()).unwrap();
     assert!(
@@ -202,7 +202,7 @@ fn the_welcome_email_links_to_data_url_or_the_home_page() {
     assert!(
         out.rendered
             .html
-            .contains("class=\"button\" href=\"https://notes.acme.test\"")
+            .contains("class=\"button\" href=\"https://notes.acme.test/\"")
     );
     let e = with(
         e,
