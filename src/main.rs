@@ -49,18 +49,30 @@ fn main() -> ExitCode {
 /// `MAILROOM_LOG_FORMAT=json`; `RUST_LOG` filters. Both were checked with the other settings,
 /// so a bad filter has already stopped start-up naming `RUST_LOG`; the error here is for
 /// settings built some other way.
+///
+/// Whatever the filter says, other crates log at `info` at most: at `debug` the HTML parser
+/// and CSS inliner log rendered markup (names, links with tokens), and the HTTP and AMQP
+/// clients log requests, so "never logged, at any level" would not hold for them.
 fn init_tracing(log: &LogSettings) -> Result<(), String> {
+    use tracing_subscriber::Layer as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let filter = EnvFilter::try_new(&log.filter)
         .map_err(|e| format!("RUST_LOG: `{}` is not a log filter ({e})", log.filter))?;
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let ours_or_info = tracing_subscriber::filter::filter_fn(|m| {
+        m.target().starts_with("mailroom") || *m.level() <= tracing::Level::INFO
+    });
+    let layer = tracing_subscriber::fmt::layer()
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
-    match log.format {
-        LogFormat::Json => builder.json().flatten_event(true).init(),
-        LogFormat::Text => builder.with_target(false).init(),
-    }
-    Ok(())
+    let layer = match log.format {
+        LogFormat::Json => layer.json().flatten_event(true).boxed(),
+        LogFormat::Text => layer.with_target(false).boxed(),
+    };
+    tracing_subscriber::registry()
+        .with(layer.with_filter(filter).with_filter(ours_or_info))
+        .try_init()
+        .map_err(|e| format!("cannot set up logging: {e}"))
 }
 
 /// A panic is caught where one event is handled (`mailroom::unwind`) and costs only that

@@ -41,7 +41,11 @@ impl DirectoryParts {
                 &key,
                 format!(
                     "`{}` is not `none`, `file:FOLDER` or `auth0:https://TENANT`",
-                    crate::text::clip(spec, 80)
+                    if spec.contains('@') {
+                        "…".to_owned()
+                    } else {
+                        crate::text::clip(spec, 80)
+                    }
                 ),
             ));
         };
@@ -80,9 +84,16 @@ impl DirectoryParts {
 
 /// `https://TENANT` → its origin with a trailing `/`. Plain `http` is refused except on
 /// loopback: the client secret and the tokens must not cross a network in clear text.
-fn parse_auth0_base(key: &str, v: &str) -> Result<url::Url, ConfigError> {
-    let u =
-        url::Url::parse(v.trim()).map_err(|e| bad(key, format!("`auth0:{v}`: not a URL ({e})")))?;
+fn parse_auth0_base(key: &str, raw: &str) -> Result<url::Url, ConfigError> {
+    // Quoted in errors only without `@`: a tenant URL has no credentials, but a mistaken one
+    // might (`https://id:secret@tenant`).
+    let v = if raw.contains('@') {
+        "…".to_owned()
+    } else {
+        crate::text::clip(raw.trim(), 80)
+    };
+    let u = url::Url::parse(raw.trim())
+        .map_err(|e| bad(key, format!("`auth0:{v}`: not a URL ({e})")))?;
     let loopback = match u.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -98,11 +109,8 @@ fn parse_auth0_base(key: &str, v: &str) -> Result<url::Url, ConfigError> {
                 format!("`auth0:{v}`: use https (plain http is accepted only on loopback)"),
             ));
         }
-        other => {
-            return Err(bad(
-                key,
-                format!("`auth0:{v}`: the scheme `{other}` is not https"),
-            ));
+        _ => {
+            return Err(bad(key, format!("`auth0:{v}`: not an https URL")));
         }
     }
     if u.host_str().is_none_or(str::is_empty) {

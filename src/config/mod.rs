@@ -361,7 +361,7 @@ impl FileValues {
         let table: BTreeMap<Spanned<String>, Spanned<toml::Value>> = toml::from_str(&text)
             .map_err(|e| ConfigError::File {
                 path: path.to_path_buf(),
-                message: e.to_string().trim_end().to_owned(),
+                message: syntax_error(&text, &e),
             })?;
         let mut entries: Vec<_> = table
             .into_iter()
@@ -380,6 +380,21 @@ impl FileValues {
             path: path.to_path_buf(),
             entries: entries.into_iter().map(|(_, e)| e).collect(),
         })
+    }
+}
+
+/// Where and what the TOML error is, without the line itself: the line may be a secret's
+/// (`smtp_url = "smtp://u:S3cret@…` with its quote missing), and toml's own message quotes it.
+fn syntax_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim_end();
+    match e.span() {
+        Some(span) => {
+            let before = &text.as_bytes()[..span.start.min(text.len())];
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message.to_owned(),
     }
 }
 

@@ -35,8 +35,21 @@ pub(super) fn cache_size(key: &str, v: &str) -> Result<u64, ConfigError> {
 /// a password.
 pub(super) fn url(key: &str, v: &str, schemes: &[&str]) -> Result<SecretUrl, ConfigError> {
     let secret = SecretUrl::new(v.trim());
-    let u = url::Url::parse(v.trim())
-        .map_err(|e| bad(key, format!("`{}` is not a URL ({e})", secret.redacted())))?;
+    // The value itself is never quoted until it parsed with a host: before that, nothing says
+    // where its password is (`user:S3cret@host:25` has no scheme, so `user` would be one).
+    let like = format!("`{}://host:port`", schemes[0]);
+    let u = url::Url::parse(v.trim()).map_err(|e| {
+        bad(
+            key,
+            format!("not a URL like {like} ({e}); the value is not shown"),
+        )
+    })?;
+    if !u.has_host() || u.cannot_be_a_base() {
+        return Err(bad(
+            key,
+            format!("not a URL like {like} (no `//host` after a scheme); the value is not shown"),
+        ));
+    }
     if !schemes.contains(&u.scheme()) {
         return Err(bad(
             key,

@@ -39,13 +39,15 @@ impl SecretUrl {
     /// The URL with any password replaced by `***`, for logs and errors.
     pub fn redacted(&self) -> String {
         match url::Url::parse(&self.0) {
-            Ok(mut u) => {
+            // Only a URL with a host has its password where `set_password` finds it:
+            // `user:S3cret@host:25` parses as the scheme `user` and the path `S3cret@host:25`.
+            Ok(mut u) if u.has_host() && !u.cannot_be_a_base() => {
                 if u.password().is_some() {
                     let _ = u.set_password(Some("***"));
                 }
                 u.to_string()
             }
-            Err(_) => "(unparsable URL)".to_owned(),
+            _ => "(not a URL with a host; not shown, since it may hold a password)".to_owned(),
         }
     }
 }

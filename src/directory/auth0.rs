@@ -133,7 +133,7 @@ impl ApiSource {
         loop {
             let token = self.token().await?;
             let sent = self.http.get(&url).bearer_auth(&*token).send().await;
-            match reply(sent, what).await? {
+            match reply(sent, what, &[&token, self.auth0.client_secret.expose()]).await? {
                 Reply::Ok(v) => return Ok(Some(v)),
                 Reply::NotFound => return Ok(None),
                 Reply::Unauthorized if !refreshed => {
@@ -194,7 +194,7 @@ impl ApiSource {
         });
         let started = Instant::now();
         let sent = self.http.post(&url).json(&body).send().await;
-        let value = match reply(sent, "oauth/token").await? {
+        let value = match reply(sent, "oauth/token", &[self.auth0.client_secret.expose()]).await? {
             Reply::Ok(v) => v,
             Reply::Unauthorized | Reply::NotFound => {
                 return Err(LookupError::Refused(format!(
@@ -261,6 +261,7 @@ fn into_entry<T>(found: Option<Value>, parse: Parse<T>) -> Entry<T> {
 async fn reply(
     sent: Result<reqwest::Response, reqwest::Error>,
     what: &str,
+    hide: &[&str],
 ) -> Result<Reply, LookupError> {
     let response = sent.map_err(|e| {
         let why = if e.is_timeout() {
@@ -291,25 +292,54 @@ async fn reply(
         429 => Ok(Reply::RateLimited(retry_after(response.headers()))),
         403 => Err(LookupError::Refused(format!(
             "/{what}: 403 {}",
-            api_message(response).await
+            api_message(response, hide).await
         ))),
         _ => Err(LookupError::Unavailable(format!(
             "/{what}: {} {}",
             status.as_u16(),
-            api_message(response).await
+            api_message(response, hide).await
         ))),
     }
 }
 
-/// The `message` (or `error_description`) of an Auth0 error body, cut short.
-async fn api_message(response: reqwest::Response) -> String {
+/// The `message` (or `error_description`) of an Auth0 error body, cut short, with `hide` (the
+/// client secret, the token) and anything shaped like a token replaced by `***`: a proxy in
+/// front of the tenant may echo the request it refused.
+async fn api_message(response: reqwest::Response, hide: &[&str]) -> String {
     let bytes = response.bytes().await.unwrap_or_default();
     let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     ["message", "error_description", "error"]
         .iter()
         .find_map(|k| value.get(*k).and_then(Value::as_str))
-        .map(|m| clip(m, 160))
+        .map(|m| clip(&redact(m, hide), 160))
         .unwrap_or_default()
+}
+
+/// `text` with each of `hide` and every token-like word (24 or more characters of base64url
+/// and dots, as JWTs and client secrets are) replaced by `***`.
+pub fn redact(text: &str, hide: &[&str]) -> String {
+    let mut out = text.to_owned();
+    for h in hide.iter().filter(|h| h.len() >= 4) {
+        out = out.replace(h, "***");
+    }
+    let tokenish = |w: &str| {
+        w.len() >= 24
+            && w.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'=' | b'+' | b'/')
+            })
+            && w.bytes().any(|b| b.is_ascii_digit())
+    };
+    let apart = |c: char| c.is_whitespace() || "\"',:;()[]{}<>&?".contains(c);
+    out.split_inclusive(apart)
+        .map(|piece| {
+            let word = piece.trim_end_matches(apart);
+            if tokenish(word) {
+                format!("***{}", &piece[word.len()..])
+            } else {
+                piece.to_owned()
+            }
+        })
+        .collect()
 }
 
 /// `Retry-After` (seconds or an HTTP date), else Auth0's `X-RateLimit-Reset` (epoch seconds).
@@ -347,6 +377,25 @@ fn is_path_segment(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redaction_hides_secrets_and_tokens_and_keeps_the_message() {
+        assert_eq!(redact("Invalid token", &[]), "Invalid token");
+        assert_eq!(
+            redact("bad secret hunter22 given", &["hunter22"]),
+            "bad secret *** given"
+        );
+        assert_eq!(
+            redact("token (eyJhbGciOi.eyJzdWIi.c2lnbmF0dXJlMTIz) expired", &[]),
+            "token (***) expired"
+        );
+        // Ordinary long words without digits are words.
+        assert_eq!(
+            redact("internationalization_is_unavailable", &[]),
+            "internationalization_is_unavailable"
+        );
+        assert!(is_path_segment("auth0|abc") && !is_path_segment("..") && !is_path_segment("."));
+    }
 
     #[test]
     fn ids_are_one_path_segment() {

@@ -329,7 +329,8 @@ impl Mailer {
 /// network, timeout, TLS) → transient. Addresses quoted in the server's text are removed: the
 /// reason goes to logs and dead-letter headers.
 fn classify(e: &lettre::transport::smtp::Error) -> SendError {
-    let text = scrub_addresses(&e.to_string());
+    // Controls (an ESC from the server) are escaped: the text reaches terminals and headers.
+    let text = crate::text::clip(&scrub_addresses(&e.to_string()), 600);
     if e.is_client() {
         SendError::Permanent(format!("the message cannot be sent: {text}"))
     } else if e.is_permanent() {
@@ -341,12 +342,55 @@ fn classify(e: &lettre::transport::smtp::Error) -> SendError {
     }
 }
 
-/// Replaces every word that contains `@` (an address, with or without angle brackets).
+/// Replaces every address (with or without angle brackets, its local part quoted or not:
+/// `"ana lima"@example.com`) by `<address>`.
 fn scrub_addresses(text: &str) -> String {
-    text.split(' ')
-        .map(|w| if w.contains('@') { "<address>" } else { w })
-        .collect::<Vec<_>>()
-        .join(" ")
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0; // chars[..done] are written or replaced
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '@' {
+            i += 1;
+            continue;
+        }
+        // The local part: a quoted string, or the word before `@`.
+        let mut start = i;
+        if start > done && chars[start - 1] == '"' {
+            start -= 1;
+            while start > done && chars[start - 1] != '"' {
+                start -= 1;
+            }
+            start = start.saturating_sub(1).max(done);
+        } else {
+            while start > done && !chars[start - 1].is_whitespace() && chars[start - 1] != '<' {
+                start -= 1;
+            }
+        }
+        let mut end = i + 1;
+        while end < chars.len()
+            && !chars[end].is_whitespace()
+            && !matches!(chars[end], '>' | ',' | ';')
+        {
+            end += 1;
+        }
+        // Its angle brackets and a colon right after go with it.
+        if start > done && chars[start - 1] == '<' {
+            start -= 1;
+        }
+        if end < chars.len() && chars[end] == '>' {
+            end += 1;
+        }
+        if end < chars.len() && chars[end] == ':' {
+            end += 1;
+        }
+        out.extend(&chars[done..start]);
+        out.push_str("<address>");
+        done = end;
+        i = end;
+    }
+    out.extend(&chars[done..]);
+    out
 }
 
 #[cfg(test)]
@@ -359,5 +403,22 @@ mod tests {
             scrub_addresses("550 5.1.1 <ana@example.com>: Recipient address rejected"),
             "550 5.1.1 <address> Recipient address rejected"
         );
+        for (reply, scrubbed) in [
+            (
+                "550 <\"ana lima\"@example.com> unknown",
+                "550 <address> unknown",
+            ),
+            (
+                "550 \"quoted local\"@example.com unknown",
+                "550 <address> unknown",
+            ),
+            (
+                "550 user ana@example.com, bob@example.org gone",
+                "550 user <address>, <address> gone",
+            ),
+            ("451 try later", "451 try later"),
+        ] {
+            assert_eq!(scrub_addresses(reply), scrubbed, "{reply}");
+        }
     }
 }

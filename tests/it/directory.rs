@@ -582,6 +582,36 @@ async fn refused_client_credentials_are_a_clear_error() {
 }
 
 #[tokio::test]
+async fn an_upstream_error_that_echoes_the_secret_or_a_token_is_redacted() {
+    let server = MockServer::start().await;
+    // A proxy in front of the tenant that quotes the request it refused.
+    let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlMTIzNDU2";
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(502).set_body_json(json!({
+            "message": format!(
+                "upstream refused grant_type=client_credentials&client_secret={CLIENT_SECRET} \
+                 (last token {jwt})\n{}",
+                "x".repeat(5000)
+            )
+        })))
+        .mount(&server)
+        .await;
+    let directory = api_directory(&server, |_| {});
+    match directory.verify().await {
+        Err(e @ LookupError::Unavailable(_)) => {
+            let why = e.to_string();
+            assert!(why.contains("502"), "{why}");
+            assert!(!why.contains(CLIENT_SECRET), "{why}");
+            assert!(!why.contains("c2lnbmF0dXJlMTIzNDU2"), "{why}");
+            assert!(!why.contains('\n'), "{why}");
+            assert!(why.len() < 400, "{} bytes", why.len());
+        }
+        other => panic!("expected unavailable, got {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn api_404s_unroute_the_user_and_default_the_brand() {
     let server = MockServer::start().await;
     token_mock("tok-1", 86_400).mount(&server).await;

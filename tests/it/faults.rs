@@ -650,6 +650,34 @@ async fn a_5xx_reply_that_is_not_utf8_or_has_an_endless_line_is_still_permanent(
     }
 }
 
+#[tokio::test]
+async fn a_reply_with_escape_bytes_or_a_quoted_address_is_inert_in_the_reason() {
+    use mailroom::mailer::{Mailer, SendError};
+    let p = crate::helpers::pipeline();
+    let prepared = p.prepare(base_event().to_string().as_bytes()).unwrap();
+    let reply = b"550 5.1.1 <\"ana lima\"@example.com> \x1b[31mrejected\x1b[0m \x07\r\n".to_vec();
+    let addr = scripted_smtp(reply).await;
+    let url = mailroom::config::SecretUrl::new(format!("smtp://{addr}"));
+    let mailer = Mailer::new(&url, "w.test", Duration::from_secs(5), 1).unwrap();
+    match mailer.send(&prepared.message).await {
+        Err(SendError::Permanent(reason)) => {
+            assert!(
+                !reason.contains('\x1b') && !reason.contains('\x07'),
+                "{reason:?}"
+            );
+            assert!(
+                !reason.contains("ana") && !reason.contains("lima"),
+                "{reason}"
+            );
+            assert!(
+                reason.contains("<address>") && reason.contains("rejected"),
+                "{reason}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 /// What the test server's certificate is like.
 #[derive(Clone, Copy, Debug)]
 enum Leaf {

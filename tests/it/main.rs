@@ -12,5 +12,6 @@ mod inert;
 mod mailer;
 mod props;
 mod render;
+mod secrets;
 mod worker;
 mod workload;
