@@ -383,6 +383,8 @@ impl Pipeline {
         let template = self.template_for(event, overrides.template)?;
         let mut notes = Vec::new();
         let (user, client, client_id) = parties(event, &mut notes)?;
+        let to = crate::event::recipient_address(&user.email, self.settings.allow_local_addresses)
+            .map_err(|why| Rejection::new(DeadKind::Malformed, format!("user.email: {why}"), id))?;
         let brand = self.brands.resolve(
             client,
             &self.settings.brand,
@@ -424,7 +426,7 @@ impl Pipeline {
                 occurred_at: event.occurred_at,
                 from: &self.settings.from,
                 sender_name: brand.sender_name.as_deref(),
-                to: &user.email,
+                to: &to,
                 to_name: user.display_name(),
                 template,
                 client_id,

@@ -152,6 +152,17 @@ pub const KEYS: &[Key] = &[
         }),
     },
     Key {
+        env: Some("MAILROOM_ALLOW_LOCAL_ADDRESSES"),
+        file: Some("allow_local_addresses"),
+        help: "`true` sends to addresses at address literals, IP addresses, single-label, `_` or all-digit-TLD domains, for test set-ups",
+        default: Shown::Value("false"),
+        secret: false,
+        apply: Apply::Value(Toml::Boolean, |d, at, v| {
+            d.settings.allow_local_addresses = parse::boolean(at.name, v)?;
+            Ok(())
+        }),
+    },
+    Key {
         env: Some("MAILROOM_AMQP_URL"),
         file: Some("amqp_url"),
         help: "broker, e.g. `amqp://user:pass@host:5672/%2f`; query parameters: `heartbeat`, `frame_max`, `channel_max`, `connection_timeout`, `auth_mechanism`",

@@ -188,6 +188,8 @@ pub struct Settings {
     /// The locale every message falls back to; it must define every message.
     pub source_locale: LanguageIdentifier,
     pub allow_http_links: bool,
+    /// Send to addresses no real mailbox has (literals, IPs, single labels): test set-ups.
+    pub allow_local_addresses: bool,
     /// Event type → template name.
     pub routes: BTreeMap<String, String>,
     pub brand: BrandDefaults,
@@ -209,6 +211,7 @@ impl Default for Settings {
             default_locale: "en".parse().expect("`en` is a valid tag"),
             source_locale: "en".parse().expect("`en` is a valid tag"),
             allow_http_links: false,
+            allow_local_addresses: false,
             routes: DEFAULT_ROUTES
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

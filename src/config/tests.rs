@@ -215,6 +215,11 @@ const CASES: &[(&str, &str, Refused)] = &[
         Some(("maybe", "maybe")),
     ),
     (
+        "MAILROOM_ALLOW_LOCAL_ADDRESSES",
+        "true",
+        Some(("yes please", "yes please")),
+    ),
+    (
         "MAILROOM_AMQP_URL",
         "amqp://u:hunter2@h/%2f?heartbeat=5",
         Some((

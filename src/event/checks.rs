@@ -84,6 +84,72 @@ pub fn parse_address(s: &str) -> Option<Address> {
     s.parse::<Address>().ok()
 }
 
+/// The recipient as it goes on the wire: an international domain as A-labels (UTS 46, which
+/// also refuses bidi controls and other disallowed characters; a domain that is not in NFC is
+/// refused, since it would not be the one the user typed). Address literals (`[127.0.0.1]`),
+/// bare IP addresses, single-label domains and domains with `_` or an all-digit top label
+/// reach no real mailbox from a transactional sender and are refused unless `allow_local`
+/// (test set-ups). The error is the reason; the caller names the field.
+pub fn recipient_address(a: &Address, allow_local: bool) -> Result<Address, String> {
+    use unicode_normalization::UnicodeNormalization;
+    let domain = a.domain();
+    let shown = || clip(domain, 80);
+    let local = |why: &str| {
+        Err(format!(
+            "the domain `{}` {why}; set MAILROOM_ALLOW_LOCAL_ADDRESSES=true to send to such addresses",
+            shown()
+        ))
+    };
+    if domain.starts_with('[') {
+        return if allow_local {
+            Ok(a.clone())
+        } else {
+            local("is an address literal")
+        };
+    }
+    if domain.parse::<std::net::IpAddr>().is_ok() {
+        return if allow_local {
+            Ok(a.clone())
+        } else {
+            local("is an IP address")
+        };
+    }
+    if !domain.is_ascii() && domain.nfc().collect::<String>() != domain {
+        return Err(format!("the domain `{}` is not in Unicode NFC", shown()));
+    }
+    if !allow_local && domain.contains('_') {
+        return local("contains `_`");
+    }
+    // Strict: letters, digits and `-` only (STD3), and DNS's lengths.
+    let ascii = if allow_local {
+        idna::domain_to_ascii(domain)
+    } else {
+        idna::domain_to_ascii_strict(domain)
+    }
+    .map_err(|_| {
+        format!(
+            "the domain `{}` is not a valid domain name (UTS 46)",
+            shown()
+        )
+    })?;
+    if !allow_local {
+        let labels: Vec<&str> = ascii.split('.').collect();
+        if labels.len() < 2 {
+            return local("has a single label");
+        }
+        if labels
+            .last()
+            .is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return local("has an all-digit top-level label");
+        }
+    }
+    if ascii == domain {
+        return Ok(a.clone());
+    }
+    Address::new(a.user(), &ascii).map_err(|e| format!("`{}`: {e}", shown()))
+}
+
 pub(super) fn required_string(
     root: &Map<String, Value>,
     key: &str,

@@ -28,7 +28,7 @@ use time::OffsetDateTime;
 
 pub(crate) use crate::text::clip;
 
-pub use checks::{check_link, parse_address};
+pub use checks::{check_link, parse_address, recipient_address};
 pub use data::{Data, DataField, FieldKind, FieldValue, Lifetime, Link, OneTimeCode};
 pub use parse::{parse, parse_detailed};
 pub(crate) use parse::{parse_client, parse_user};

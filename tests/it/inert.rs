@@ -281,3 +281,56 @@ fn thin_event_ids_that_would_leave_their_path_segment_are_refused() {
         );
     }
 }
+
+#[test]
+fn recipient_domains_go_out_as_a_labels_and_local_ones_are_refused() {
+    let p = pipeline();
+    let e = with(base_event(), "user.email", json!("ana@bücher.example"));
+    let out = prepared(&p, &e);
+    let rcpt: Vec<String> = out
+        .message
+        .envelope()
+        .to()
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    assert_eq!(rcpt, ["ana@xn--bcher-kva.example"]);
+    assert!(
+        out.message
+            .headers()
+            .get_raw("To")
+            .unwrap()
+            .contains("ana@xn--bcher-kva.example")
+    );
+    for (email, why) in [
+        ("ana@[127.0.0.1]", "address literal"),
+        ("ana@127.0.0.1", "IP address"),
+        ("ana@localhost", "single label"),
+        ("ana@my_host.example", "contains `_`"),
+        ("ana@host.123", "all-digit"),
+        ("ana@b\u{FF41}d.example\u{202E}", "is not"),
+        ("ana@bu\u{0308}cher.example", "NFC"),
+    ] {
+        let e = with(base_event(), "user.email", json!(email));
+        match crate::helpers::prepare(&p, &e) {
+            Err(r) => {
+                assert_eq!(r.kind, mailroom::pipeline::DeadKind::Malformed, "{email}");
+                assert!(
+                    r.reason.starts_with("user.email: ") && r.reason.contains(why),
+                    "{email}: {}",
+                    r.reason
+                );
+            }
+            // lettre itself refuses some of these before us: also malformed.
+            Ok(_) => panic!("{email} was accepted"),
+        }
+    }
+    // A test set-up may allow them.
+    let mut s = crate::helpers::settings();
+    s.allow_local_addresses = true;
+    let local = mailroom::pipeline::Pipeline::load_strict(s).unwrap().0;
+    for email in ["ana@localhost", "ana@[127.0.0.1]", "ana@my_host.example"] {
+        let e = with(base_event(), "user.email", json!(email));
+        assert!(crate::helpers::prepare(&local, &e).is_ok(), "{email}");
+    }
+}
