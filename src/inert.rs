@@ -1,7 +1,7 @@
 //! What untrusted text may carry into an email or a log: nothing that changes how the text
 //! around it displays, and nothing that shows nothing.
 //!
-//! A name of `Ana \u{202E}moc.evil//:sptth` displays as "Ana https://evil.com" wherever it is
+//! A name of `Ana \u{202E}moc.evil//:sptth` displays as "Ana `https://evil.com`" wherever it is
 //! shown as text (a Subject, a `From:` display name, the text part); one of only U+200B is an
 //! invisible sender; hundreds of combining marks over one letter spill over the lines around
 //! it. [`inert`] removes bidi controls and invisible characters, NFC-normalizes, and keeps at

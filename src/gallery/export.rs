@@ -71,7 +71,10 @@ impl Gallery {
                     count += 1;
                     if let Ok(p) = self.prepare(pipeline, name, &l.tag, app) {
                         let base = format!("{}/{}/{slug}", safe_name(name), safe_name(&l.tag));
-                        write(&format!("{base}.raw.html"), p.rendered.html.as_bytes())?;
+                        write(
+                            &format!("{base}.raw.html"),
+                            with_csp_meta(&p.rendered.html).as_bytes(),
+                        )?;
                         write(&format!("{base}.txt"), p.rendered.text.as_bytes())?;
                         write(&format!("{base}.eml"), &p.message.formatted())?;
                         count += 3;
@@ -81,4 +84,22 @@ impl Gallery {
         }
         Ok(count)
     }
+}
+
+/// What a static raw page may load, as a `<meta>` (a file has no headers): images and inline
+/// styles, no scripts. `sandbox` and `frame-ancestors` do not work in a `<meta>`; the gallery
+/// pages frame these files with the `sandbox` attribute.
+const RAW_META_CSP: &str = "default-src 'none'; img-src https: http: data:; \
+     style-src 'unsafe-inline'; font-src https: data:; script-src 'none'; form-action 'none'";
+
+/// `html` with the CSP `<meta>` first in its `<head>` (before anything it governs), or first
+/// of all when there is no `<head>`.
+fn with_csp_meta(html: &str) -> String {
+    let meta = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{RAW_META_CSP}\">");
+    let lower = html.to_ascii_lowercase();
+    let at = lower
+        .find("<head")
+        .and_then(|i| html[i..].find('>').map(|j| i + j + 1))
+        .unwrap_or(0);
+    format!("{}{meta}{}", &html[..at], &html[at..])
 }

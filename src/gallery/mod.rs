@@ -42,7 +42,9 @@ use crate::preview::{resolve_locale, sample_event};
 
 pub use export::export;
 use links::App;
-pub use server::{router, serve, serve_blocking, watch};
+pub use server::{
+    CONNECTION_LIFETIME, HEADER_READ_TIMEOUT, MAX_CONNECTIONS, router, serve, serve_blocking, watch,
+};
 
 const CSS: &str = include_str!("ui/gallery.css");
 const JS: &str = include_str!("ui/gallery.js");

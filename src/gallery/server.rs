@@ -81,10 +81,7 @@ async fn raw(
         Ok(p) => (
             [
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    "sandbox; script-src 'none'",
-                ),
+                (header::CONTENT_SECURITY_POLICY, RAW_CSP),
                 (header::CACHE_CONTROL, "no-store"),
             ],
             p.rendered.html,
@@ -188,15 +185,113 @@ pub fn router(gallery: Arc<Gallery>) -> axum::Router {
         .with_state(gallery)
 }
 
-/// Serves the gallery on `listener` until `shutdown` completes.
+/// Connections served at once; more are closed as they arrive. The gallery has one reader.
+pub const MAX_CONNECTIONS: usize = 64;
+/// A request's headers must arrive within this, or the connection is closed (slow clients
+/// would otherwise hold connections forever).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// No connection lives longer than this; the page's polling opens a new one.
+pub const CONNECTION_LIFETIME: Duration = Duration::from_secs(60);
+
+/// What every page may load: its own script and styles, images, and the email in its frame.
+const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' https: http: data:; frame-src 'self'; connect-src 'self'; base-uri 'none'; \
+     form-action 'none'; frame-ancestors 'none'";
+/// The email's HTML: sandboxed (no scripts, no forms, a unique origin) even when opened
+/// outside its frame; its images and inline styles load.
+const RAW_CSP: &str = "sandbox; default-src 'none'; img-src https: http: data:; \
+     style-src 'unsafe-inline'; font-src https: data:; frame-ancestors 'self'";
+
+/// Refuses requests for another host, and gives every answer the security headers.
+///
+/// On loopback only `localhost`, `127.0.0.1` and `[::1]` are served: a web page whose domain
+/// an attacker re-points at 127.0.0.1 (DNS rebinding) sends its own name as `Host`, and would
+/// otherwise read every template, sample and client.
+async fn guard(
+    State(loopback): State<bool>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let mut response = if loopback && !is_loopback_host(host) {
+        plain(
+            StatusCode::MISDIRECTED_REQUEST,
+            format!(
+                "this gallery answers for localhost only, not for `{}`\n",
+                crate::text::clip(host, 80)
+            ),
+        )
+    } else {
+        next.run(req).await
+    };
+    let h = response.headers_mut();
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(header::HeaderValue::from_static(PAGE_CSP));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+/// `localhost`, `127.0.0.1` or `[::1]`, with or without a port.
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Serves the gallery on `listener` until `shutdown` completes: at most
+/// [`MAX_CONNECTIONS`] at once, each request's headers within [`HEADER_READ_TIMEOUT`], no
+/// connection beyond [`CONNECTION_LIFETIME`].
 pub async fn serve(
     gallery: Arc<Gallery>,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(gallery))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let loopback = listener.local_addr()?.ip().is_loopback();
+    let app = router(gallery).layer(axum::middleware::from_fn_with_state(loopback, guard));
+    let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    tokio::pin!(shutdown);
+    loop {
+        let sock = tokio::select! {
+            () = &mut shutdown => return Ok(()),
+            accepted = listener.accept() => match accepted {
+                Ok((sock, _)) => sock,
+                // Out of file descriptors, say: wait a moment rather than spin.
+                Err(e) => {
+                    tracing::warn!("gallery: accept: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let Ok(permit) = permits.clone().try_acquire_owned() else {
+            continue; // dropping `sock` closes it
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(sock), service);
+            let _ = tokio::time::timeout(CONNECTION_LIFETIME, connection).await;
+            drop(permit);
+        });
+    }
 }
 
 /// Watches the templates and locales folders; each burst of changes (creations, writes,

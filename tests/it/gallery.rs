@@ -146,9 +146,13 @@ async fn raw_html_is_sandboxed_and_right_to_left_in_arabic() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(
-        r.headers()["content-security-policy"],
-        "sandbox; script-src 'none'"
+    // Sandboxed, and nothing but images, inline styles and fonts may load (no scripts).
+    let csp = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.starts_with("sandbox;")
+            && csp.contains("default-src 'none'")
+            && !csp.contains("script-src"),
+        "{csp}"
     );
     let body = r.text().await.unwrap();
     assert!(body.starts_with("<!DOCTYPE html><html lang=\"ar\" dir=\"rtl\">"));
@@ -339,6 +343,17 @@ fn preview_out_writes_the_whole_gallery_as_files() {
     let raw = std::fs::read_to_string(out.path().join("verify_email/ar/sample-default.raw.html"))
         .unwrap();
     assert!(raw.contains("dir=\"rtl\""));
+    // A static file has no headers: its CSP is the first thing in its head.
+    let head = raw.find("<head").unwrap();
+    let meta = raw
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .unwrap();
+    assert!(
+        meta > head && raw[head..meta].matches('<').count() == 1,
+        "{}",
+        &raw[..300]
+    );
+    assert!(raw[meta..].contains("script-src 'none'"));
     // The .eml is what `preview --format eml` prints for the same sample and locale.
     let eml = std::fs::read(out.path().join("welcome_email/de/sample-default.eml")).unwrap();
     let cli = crate::helpers::mailroom(
@@ -468,4 +483,132 @@ async fn in_chromium_an_arabic_email_opens_right_to_left_and_the_page_follows_ed
     std::fs::create_dir_all(&artifacts).unwrap();
     std::fs::write(artifacts.join("gallery-ar.png"), &shot).unwrap();
     assert!(shot.starts_with(b"\x89PNG"), "a PNG screenshot");
+}
+
+/// The raw HTTP answer to `request`, sent as is.
+async fn raw_request(addr: SocketAddr, request: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
+    sock.write_all(request.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), sock.read_to_end(&mut out)).await;
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_host_name_is_refused_so_dns_rebinding_reads_nothing() {
+    let s = Served::start(false).await;
+    let port = s.addr.port();
+    for host in [
+        "evil.test",
+        "evil.test:80",
+        "127.0.0.1.evil.test",
+        "localhost.evil.test",
+    ] {
+        let answer = raw_request(
+            s.addr,
+            &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        )
+        .await;
+        assert!(answer.starts_with("HTTP/1.1 421"), "{host}: {answer}");
+        assert!(!answer.contains("verify_email"), "{host}");
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "[::1]".to_owned(),
+    ] {
+        let answer = raw_request(
+            s.addr,
+            &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        )
+        .await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{host}: {answer}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_carries_a_content_security_policy_and_nosniff() {
+    let s = Served::start(false).await;
+    for path in [
+        "/",
+        "/t/verify_email/fr",
+        "/raw/verify_email/fr",
+        "/eml/verify_email/fr",
+        "/compare/verify_email",
+        "/api/render?template=verify_email&locale=fr",
+        "/api/version",
+        "/assets/gallery.css",
+        "/assets/gallery.js",
+        "/no/such/page",
+        "/raw/nope/fr",
+    ] {
+        let r = reqwest::get(s.url(path)).await.unwrap();
+        let csp = r
+            .headers()
+            .get("content-security-policy")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_else(|| panic!("{path}: no CSP"));
+        assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
+        assert_eq!(
+            r.headers().get("x-content-type-options").unwrap(),
+            "nosniff",
+            "{path}"
+        );
+        if path.starts_with("/raw/verify_email") {
+            assert!(csp.starts_with("sandbox"), "{path}: {csp}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_are_cut_off_and_connections_are_capped() {
+    use mailroom::gallery::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = Served::start(false).await;
+    // Slow clients: a request line and one header, then nothing.
+    let mut slow = Vec::new();
+    for _ in 0..MAX_CONNECTIONS + 20 {
+        let mut sock = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+        sock.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
+            .await
+            .unwrap();
+        slow.push(sock);
+    }
+    // Over the cap, connections are closed at once: the 20 extra ones read end-of-file.
+    let mut closed_at_once = 0;
+    for sock in slow.iter_mut().skip(MAX_CONNECTIONS) {
+        let mut buf = [0u8; 64];
+        // Closed (end of file), or reset since the request was never read.
+        if let Ok(Ok(0) | Err(_)) =
+            tokio::time::timeout(Duration::from_secs(2), sock.read(&mut buf)).await
+        {
+            closed_at_once += 1;
+        }
+    }
+    assert_eq!(closed_at_once, 20);
+    // The others are closed once their headers are late.
+    tokio::time::sleep(HEADER_READ_TIMEOUT + Duration::from_secs(1)).await;
+    let mut cut = 0;
+    for sock in slow.iter_mut().take(MAX_CONNECTIONS) {
+        let mut buf = [0u8; 512];
+        // hyper may answer 408 before closing; either way the connection ends.
+        let mut ended = false;
+        for _ in 0..4 {
+            match tokio::time::timeout(Duration::from_secs(2), sock.read(&mut buf)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => {
+                    ended = true;
+                    break;
+                }
+                Ok(Ok(_)) => continue,
+                Err(_) => break,
+            }
+        }
+        cut += usize::from(ended);
+    }
+    assert_eq!(cut, MAX_CONNECTIONS, "slow connections still held");
+    drop(slow);
+    // And the gallery still answers.
+    let (status, _, _) = s.get("/").await;
+    assert_eq!(status, 200);
 }
