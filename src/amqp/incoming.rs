@@ -90,7 +90,12 @@ impl Incoming {
         if let Some(reason) = reason {
             headers.insert(
                 ERROR_HEADER.into(),
-                AMQPValue::LongString(LongString::from(reason)),
+                // One line, controls and invisible characters escaped, bounded: operators
+                // read it in terminals and management UIs.
+                AMQPValue::LongString(LongString::from(crate::text::clip(
+                    reason,
+                    crate::text::MAX_LOGGED_CHARS,
+                ))),
             );
         }
         self.delivery

@@ -17,6 +17,7 @@
 mod checks;
 mod data;
 mod parse;
+mod strict;
 #[cfg(test)]
 mod tests;
 

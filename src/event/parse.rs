@@ -60,8 +60,19 @@ fn json_object(bytes: &[u8]) -> Result<Map<String, Value>, EventError> {
             limit: MAX_EVENT_BYTES,
         });
     }
-    let value: Value =
-        serde_json::from_slice(bytes).map_err(|e| EventError::NotJson(e.to_string()))?;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return Err(EventError::NotJson(
+            "the body starts with a UTF-8 byte-order mark (EF BB BF); send the JSON without it"
+                .to_owned(),
+        ));
+    }
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Err(EventError::NotJson(format!(
+            "the body is not valid UTF-8 (at byte {})",
+            e.valid_up_to()
+        )));
+    }
+    let value = super::strict::from_slice(bytes).map_err(|e| EventError::NotJson(e.to_string()))?;
     match value {
         Value::Object(root) => Ok(root),
         _ => Err(EventError::NotJson(format!(

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::css::{new_inliner, preinline_templates};
-use super::scan::{MessageUse, scan_message_ids};
+use super::scan::{MessageUse, scan_message_ids, scan_metadata_reads, scan_unsafe_html};
 use super::template::{Manifest, REQUIRED_FILES, TemplateInfo};
 use super::translate::{Fixed, new_tera};
 use super::{Renderer, one_line};
@@ -45,6 +45,12 @@ impl Renderer {
             .iter()
             .flat_map(|(_, path, src)| scan_message_ids(path, src))
             .collect();
+        for (_, path, src) in &sources {
+            if path.extension().is_some_and(|e| e == "html") {
+                diags.extend(scan_unsafe_html(path, src));
+            }
+            diags.extend(scan_metadata_reads(path, src));
+        }
         if !syntax_ok(&sources, &catalog, &mut diags) {
             return (None, diags);
         }

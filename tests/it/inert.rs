@@ -334,3 +334,129 @@ fn recipient_domains_go_out_as_a_labels_and_local_ones_are_refused() {
         assert!(crate::helpers::prepare(&local, &e).is_ok(), "{email}");
     }
 }
+
+#[test]
+fn duplicate_keys_a_byte_order_mark_and_bad_utf8_are_malformed_and_say_so() {
+    let p = pipeline();
+    let base = base_event().to_string();
+    let twice = base.replacen(
+        "\"id\":",
+        "\"user\":{\"email\":\"eve@evil.test\"},\"id\":",
+        1,
+    );
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(base.as_bytes());
+    let mut latin1 = base.clone().into_bytes();
+    let at = base.find("Ana Lima").unwrap();
+    latin1[at + 1] = 0xE1; // "A\xE1a Lima"
+    for (body, why) in [
+        (
+            twice.into_bytes(),
+            "the key `user` appears twice".to_owned(),
+        ),
+        (bom, "byte-order mark".to_owned()),
+        (latin1, format!("not valid UTF-8 (at byte {})", at + 1)),
+    ] {
+        let r = p.prepare(&body).unwrap_err();
+        assert_eq!(r.kind, mailroom::pipeline::DeadKind::Malformed);
+        assert!(r.reason.contains(&why), "{}", r.reason);
+    }
+}
+
+#[test]
+fn check_warns_about_event_data_in_risky_attributes_and_scripts() {
+    let d = crate::helpers::scratch_copy();
+    let body = d.path().join("templates/welcome_email/body.html");
+    let mut html = std::fs::read_to_string(&body).unwrap();
+    html = html.replacen(
+        "{% block content %}",
+        "{% block content %}<a href=\"{{ user.user_metadata.site }}\">site</a>\n\
+         <div style=\"color: {{ data.raw.color | default(value='red') }}\">x</div>\n\
+         <span onclick=\"{{ brand.color }}\">y</span>\n\
+         <a href=\"{{ data.url }}\">ok</a>\n\
+         <script>alert(1)</script>\n",
+        1,
+    );
+    std::fs::write(&body, &html).unwrap();
+    let out = mailroom_with(
+        d.path(),
+        &["check", "--templates", "templates", "--locales", "locales"],
+        &[("MAILROOM_DIRECTORY", "none")],
+        None,
+    );
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let warnings: Vec<&str> = text.lines().filter(|l| l.contains("body.html:")).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|l| l.contains("user.user_metadata.site") && l.contains("`href=`")),
+        "{text}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|l| l.contains("data.raw.color") && l.contains("`style=`")),
+        "{text}"
+    );
+    assert!(warnings.iter().any(|l| l.contains("`onclick=`")), "{text}");
+    assert!(warnings.iter().any(|l| l.contains("`<script>`")), "{text}");
+    assert!(
+        !warnings.iter().any(|l| l.contains("{{ data.url }}")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_metadata_field_printed_without_default_is_a_warning_and_with_it_renders_without_it() {
+    let d = crate::helpers::scratch_copy();
+    let body = d.path().join("templates/welcome_email/body.html");
+    let html = std::fs::read_to_string(&body).unwrap();
+    let check = |html: &str| {
+        std::fs::write(&body, html).unwrap();
+        let out = mailroom_with(
+            d.path(),
+            &["check", "--templates", "templates", "--locales", "locales"],
+            &[("MAILROOM_DIRECTORY", "none")],
+            None,
+        );
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let bare = html.replacen(
+        "{% block content %}",
+        "{% block content %}<p>{{ user.user_metadata.plan }}</p>",
+        1,
+    );
+    let text = check(&bare);
+    assert!(
+        text.lines().any(|l| l.contains("body.html:4")
+            && l.contains("`user.user_metadata.plan` is printed without `| default(…)`")),
+        "{text}"
+    );
+    let with_default = html.replacen(
+        "{% block content %}",
+        "{% block content %}<p>Plan: {{ user.user_metadata.plan | default(value=\"free\") }}</p>",
+        1,
+    );
+    let text = check(&with_default);
+    assert!(!text.contains("is printed without"), "{text}");
+    assert!(text.contains("check ok"), "{text}");
+    let out = mailroom_with(
+        d.path(),
+        &["preview", "welcome_email", "--format", "html"],
+        &[
+            ("MAILROOM_TEMPLATES", "templates"),
+            ("MAILROOM_LOCALES", "locales"),
+            ("MAILROOM_DIRECTORY", "none"),
+        ],
+        None,
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Plan: free"));
+}
