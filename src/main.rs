@@ -56,12 +56,16 @@ fn main() -> ExitCode {
 fn init_tracing(log: &LogSettings) -> Result<(), String> {
     use tracing_subscriber::Layer as _;
     use tracing_subscriber::layer::SubscriberExt as _;
-    use tracing_subscriber::util::SubscriberInitExt as _;
     let filter = EnvFilter::try_new(&log.filter)
         .map_err(|e| format!("RUST_LOG: `{}` is not a log filter ({e})", log.filter))?;
+    // The hint lets disabled levels cost nothing at their call sites; without it every
+    // `debug!` of every crate would be evaluated and then dropped.
+    let hint =
+        tracing_subscriber::layer::Filter::<tracing_subscriber::Registry>::max_level_hint(&filter);
     let ours_or_info = tracing_subscriber::filter::filter_fn(|m| {
         m.target().starts_with("mailroom") || *m.level() <= tracing::Level::INFO
-    });
+    })
+    .with_max_level_hint(hint.unwrap_or(tracing_subscriber::filter::LevelFilter::TRACE));
     let layer = tracing_subscriber::fmt::layer()
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
@@ -69,9 +73,15 @@ fn init_tracing(log: &LogSettings) -> Result<(), String> {
         LogFormat::Json => layer.json().flatten_event(true).boxed(),
         LogFormat::Text => layer.with_target(false).boxed(),
     };
-    tracing_subscriber::registry()
-        .with(layer.with_filter(filter).with_filter(ours_or_info))
-        .try_init()
+    let subscriber =
+        tracing_subscriber::registry().with(layer.with_filter(filter).with_filter(ours_or_info));
+    tracing::subscriber::set_global_default(subscriber)
+        .map_err(|e| format!("cannot set up logging: {e}"))?;
+    // Only other crates log through `log` (mailroom uses tracing): cap them at info where
+    // they log, so their debug records are never even formatted.
+    tracing_log::LogTracer::builder()
+        .with_max_level(log::LevelFilter::Info)
+        .init()
         .map_err(|e| format!("cannot set up logging: {e}"))
 }
 
