@@ -155,4 +155,19 @@ pub struct CheckArgs {
     /// Locales folder (default: from configuration, else ./locales).
     #[arg(long, value_name = "DIR")]
     pub locales: Option<PathBuf>,
+
+    /// How the report is printed.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// For people: one line per problem, the coverage table, the verdict.
+    Text,
+    /// One JSON object: verdict, counts, every diagnostic with file and line, coverage, CSS.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`), so each problem is an
+    /// annotation on its line; then the verdict.
+    Github,
 }

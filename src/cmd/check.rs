@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, CheckFormat};
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::i18n::CORE_MESSAGES;
@@ -58,7 +58,11 @@ pub fn run(args: CheckArgs, mut settings: Settings) -> anyhow::Result<i32> {
         settings.locales_dir = l;
     }
     let report = check(settings);
-    print!("{}", render_report(&report));
+    match args.format {
+        CheckFormat::Text => print!("{}", render_report(&report)),
+        CheckFormat::Json => println!("{}", report_json(&report)),
+        CheckFormat::Github => print!("{}", report_github(&report)),
+    }
     Ok(report.exit_code())
 }
 
@@ -265,17 +269,123 @@ pub fn render_report(r: &Report) -> String {
             ));
         }
     }
-    let verdict = match r.exit_code() {
-        0 => "ok",
-        1 => "failed",
-        _ => "could not run",
-    };
     s.push_str(&format!(
-        "check {verdict}: {} error(s), {} warning(s), {} render(s), {} failed\n",
+        "check {}: {} error(s), {} warning(s), {} render(s), {} failed\n",
+        verdict(r),
         r.errors(),
         r.warnings(),
         r.renders,
         r.render_failures
     ));
     s
+}
+
+/// "ok", "failed" or "could not run".
+fn verdict(r: &Report) -> &'static str {
+    match r.exit_code() {
+        0 => "ok",
+        1 => "failed",
+        _ => "could not run",
+    }
+}
+
+/// The report as one JSON object, for CI systems that read machine output.
+pub fn report_json(r: &Report) -> String {
+    let coverage: serde_json::Map<String, serde_json::Value> = r
+        .coverage
+        .iter()
+        .map(|(tag, (present, total))| {
+            (
+                tag.clone(),
+                serde_json::json!({ "present": present, "total": total }),
+            )
+        })
+        .collect();
+    let css: serde_json::Map<String, serde_json::Value> = r
+        .css
+        .iter()
+        .map(|(name, plan)| {
+            let v = match plan {
+                CssPlan::Preinlined => serde_json::json!({ "inlined": "at load" }),
+                CssPlan::PerEmail(reason) => {
+                    serde_json::json!({ "inlined": "per email", "reason": reason })
+                }
+            };
+            (name.clone(), v)
+        })
+        .collect();
+    serde_json::json!({
+        "verdict": verdict(r),
+        "exit_code": r.exit_code(),
+        "errors": r.errors(),
+        "warnings": r.warnings(),
+        "renders": r.renders,
+        "render_failures": r.render_failures,
+        "diagnostics": r.diagnostics,
+        "coverage": coverage,
+        "css": css,
+    })
+    .to_string()
+}
+
+/// The report as GitHub Actions workflow commands: one `::error` or `::warning` annotation per
+/// diagnostic (on its file and line when known), then the verdict as plain text.
+pub fn report_github(r: &Report) -> String {
+    // https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions
+    fn data(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn property(s: &str) -> String {
+        data(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    let mut s = String::new();
+    for d in &r.diagnostics {
+        let level = if d.is_error() { "error" } else { "warning" };
+        let mut props = Vec::new();
+        if let Some(file) = &d.file {
+            props.push(format!("file={}", property(&file.display().to_string())));
+        }
+        if let Some(line) = d.line {
+            props.push(format!("line={line}"));
+        }
+        let props = if props.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", props.join(","))
+        };
+        s.push_str(&format!("::{level}{props}::{}\n", data(&d.message)));
+    }
+    s.push_str(&format!(
+        "check {}: {} error(s), {} warning(s), {} render(s), {} failed\n",
+        verdict(r),
+        r.errors(),
+        r.warnings(),
+        r.renders,
+        r.render_failures
+    ));
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_annotations_escape_what_would_end_them() {
+        let report = Report {
+            diagnostics: vec![Diagnostic::error(
+                Some(PathBuf::from("t/a,b:c.html")),
+                Some(3),
+                "50% off\nsecond line".to_owned(),
+            )],
+            ..Report::default()
+        };
+        let out = report_github(&report);
+        assert_eq!(
+            out.lines().next().unwrap(),
+            "::error file=t/a%2Cb%3Ac.html,line=3::50%25 off%0Asecond line"
+        );
+    }
 }

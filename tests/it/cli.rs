@@ -295,6 +295,65 @@ fn check_flags_missing_and_unused_messages() {
 }
 
 #[test]
+fn check_speaks_json_and_github_annotations_for_ci() {
+    let d = scratch_copy();
+    let body = d.path().join("templates/verify_email/body.html");
+    let src = std::fs::read_to_string(&body).unwrap();
+    std::fs::write(
+        &body,
+        src.replace("verify-email-heading", "verify-email-headline"),
+    )
+    .unwrap();
+
+    let o = mailroom(d.path(), &["check", "--format", "json"], None);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["verdict"], "failed");
+    assert_eq!(v["exit_code"], 1);
+    assert_eq!(v["renders"], 42);
+    assert!(v["errors"].as_u64().unwrap() >= 1);
+    let first = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["message"]
+                .as_str()
+                .unwrap()
+                .contains("verify-email-headline")
+        })
+        .unwrap();
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["file"], "templates/verify_email/body.html");
+    assert_eq!(first["line"], 6);
+    assert_eq!(v["coverage"]["fr"]["total"], 31);
+    assert_eq!(v["css"]["welcome_email"]["inlined"], "at load");
+
+    let o = mailroom(d.path(), &["check", "--format", "github"], None);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.lines().any(|l| l.starts_with(
+            "::error file=templates/verify_email/body.html,line=6::message `verify-email-headline`"
+        )),
+        "{out}"
+    );
+    // Every line is a workflow command, but the verdict.
+    let last = out.lines().last().unwrap();
+    assert!(last.starts_with("check failed:"), "{out}");
+    assert!(
+        out.lines().all(|l| l.starts_with("::") || l == last),
+        "{out}"
+    );
+
+    let o = mailroom(&root(), &["check", "--format", "json"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["verdict"], "ok");
+    assert_eq!(v["diagnostics"], serde_json::json!([]));
+}
+
+#[test]
 fn check_cannot_run_without_its_folders() {
     let d = tempfile::tempdir().unwrap();
     let o = mailroom(d.path(), &["check"], None);
