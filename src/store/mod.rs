@@ -48,10 +48,16 @@ pub enum StoreError {
     Failed { path: PathBuf, message: String },
 }
 
+/// Room for the store on top of the SMTP timeout: the claim is written before the send and
+/// the mark after it, each a group commit of a few milliseconds, seconds when the disk stalls.
+pub const LEASE_MARGIN: Duration = Duration::from_secs(10);
+
 /// How long a claim holds before another delivery may take over: longer than any send that
-/// could still succeed (`smtp_timeout` bounds one whole send), with room for a slow store.
+/// could still succeed (`smtp_timeout` bounds one whole send, and a send cut off by it is
+/// released at once), plus [`LEASE_MARGIN`]. A worker that dies mid-send holds its event back
+/// no longer than that (it was twice the timeout plus a minute: 100 s by default, now 30 s).
 pub fn lease_for(smtp_timeout: Duration) -> Duration {
-    smtp_timeout * 2 + Duration::from_secs(60)
+    smtp_timeout + LEASE_MARGIN
 }
 
 /// The sent-id record, whichever backend holds it. Cheap to clone, safe to share.
@@ -100,5 +106,21 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.is_sent(id).await,
         }
+    }
+}
+
+#[cfg(test)]
+mod lease_tests {
+    use super::*;
+
+    #[test]
+    fn a_lease_outlives_any_send_by_the_margin_only() {
+        for timeout in [1, 20, 120].map(Duration::from_secs) {
+            let lease = lease_for(timeout);
+            assert!(lease > timeout);
+            assert_eq!(lease - timeout, LEASE_MARGIN);
+        }
+        // With the default timeout, a crashed sender holds its event back for 30 s, not 100.
+        assert_eq!(lease_for(Duration::from_secs(20)), Duration::from_secs(30));
     }
 }
