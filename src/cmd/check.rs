@@ -269,15 +269,20 @@ pub fn render_report(r: &Report) -> String {
             ));
         }
     }
-    s.push_str(&format!(
+    s.push_str(&summary(r));
+    s
+}
+
+/// The last line of the text and GitHub reports: the verdict and the counts.
+fn summary(r: &Report) -> String {
+    format!(
         "check {}: {} error(s), {} warning(s), {} render(s), {} failed\n",
         verdict(r),
         r.errors(),
         r.warnings(),
         r.renders,
         r.render_failures
-    ));
-    s
+    )
 }
 
 /// "ok", "failed" or "could not run".
@@ -357,14 +362,7 @@ pub fn report_github(r: &Report) -> String {
         };
         s.push_str(&format!("::{level}{props}::{}\n", data(&d.message)));
     }
-    s.push_str(&format!(
-        "check {}: {} error(s), {} warning(s), {} render(s), {} failed\n",
-        verdict(r),
-        r.errors(),
-        r.warnings(),
-        r.renders,
-        r.render_failures
-    ));
+    s.push_str(&summary(r));
     s
 }
 
