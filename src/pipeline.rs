@@ -2,9 +2,9 @@
 //!
 //! `parse → route → resolve → negotiate → render → compose → sign`, with no I/O after
 //! start-up. The embedded mode (`run --events/--outbox`), `preview` and the broker worker all
-//! call [`Pipeline::prepare`]; only what they do with the result differs. A [`Rejection`] carries the
-//! kind that decides where a message goes (`malformed`, `unroutable`, `render`) and a reason a
-//! person can act on.
+//! call [`Pipeline::prepare`]; only what they do with the result differs. A [`Rejection`]
+//! carries the kind that decides where a message goes (`malformed`, `unroutable`, `render`)
+//! and a reason a person can act on.
 
 use std::sync::Arc;
 
