@@ -173,6 +173,21 @@ fn delivery(meta: &Meta, fate: Fate<'_>, attempt: u32, took: Duration, acked: bo
     let locale = meta.locale.as_deref().unwrap_or("-");
     let lang_source = meta.lang_source.map_or("-", LangSource::as_str);
     let ms = took.as_millis() as u64;
+    // The series (labels from what is loaded, never from the event: see `metrics`).
+    match fate {
+        Fate::Sent => crate::metrics::email_sent(
+            meta.template.as_deref().unwrap_or("-"),
+            meta.locale.as_deref().unwrap_or("-"),
+            meta.lang_source.map_or("-", LangSource::as_str),
+        ),
+        Fate::Republished {
+            kind: Some(kind), ..
+        } => crate::metrics::dead_letter(kind.as_str()),
+        Fate::Republished { kind: None, .. } => {
+            crate::metrics::retry(meta.template.as_deref().unwrap_or("-"));
+        }
+        Fate::Duplicate | Fate::Requeued | Fate::Settled => {}
+    }
     match fate {
         Fate::Sent => tracing::info!(
             event_id = %event_id,

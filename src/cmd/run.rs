@@ -298,11 +298,28 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
         }
         let shutdown = CancellationToken::new();
         tokio::spawn(watch_signals(shutdown.clone()));
+        let metrics_addr = w.metrics_addr;
         let worker = Arc::new(
             Worker::new(Arc::new(pipeline), mailer, store, w, "mailroom")
                 .with_directory(directory)
                 .started_at(started),
         );
+        // Bound before consuming: an address in use stops start-up, naming it.
+        if let Some(addr) = metrics_addr {
+            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+                crate::config::ConfigError::Value {
+                    key: "MAILROOM_METRICS_ADDR".to_owned(),
+                    message: format!("cannot listen on {addr}: {e}"),
+                }
+            })?;
+            tracing::info!(%addr, "serving /metrics, /healthz and /readyz");
+            let stop = shutdown.clone();
+            tokio::spawn(crate::health::serve(
+                listener,
+                worker.readiness(),
+                async move { stop.cancelled().await },
+            ));
+        }
         worker.run(shutdown).await
     })?;
     tracing::info!("stopped");

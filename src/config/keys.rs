@@ -219,6 +219,28 @@ pub const KEYS: &[Key] = &[
         }),
     },
     Key {
+        env: Some("MAILROOM_METRICS_ADDR"),
+        file: Some("metrics_addr"),
+        help: "address where `run` serves /metrics, /healthz and /readyz, e.g. `0.0.0.0:9464`; `none` for off",
+        default: Shown::Value("127.0.0.1:9464"),
+        secret: false,
+        apply: Apply::Value(Toml::String, |d, at, v| {
+            d.settings.worker.metrics_addr = match v.trim() {
+                "none" => None,
+                addr => Some(addr.parse().map_err(|_| {
+                    bad(
+                        at.name,
+                        format!(
+                            "`{}` is not an address like `127.0.0.1:9464`, or `none`",
+                            crate::text::clip(addr, 80)
+                        ),
+                    )
+                })?),
+            };
+            Ok(())
+        }),
+    },
+    Key {
         env: Some("MAILROOM_DKIM_KEY"),
         file: Some("dkim_key"),
         help: "PEM private key to sign every email with (RSA or Ed25519); two, comma-separated (an RSA and an Ed25519), sign twice (RFC 8463)",

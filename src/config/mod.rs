@@ -118,6 +118,8 @@ pub struct WorkerSettings {
     pub smtp_url: SecretUrl,
     /// Trusted besides the system's roots for the relay's certificate (`MAILROOM_SMTP_CA_FILE`).
     pub smtp_ca: Vec<rustls::pki_types::CertificateDer<'static>>,
+    /// Where `run` serves `/metrics`, `/healthz` and `/readyz`; `None` for nowhere.
+    pub metrics_addr: Option<std::net::SocketAddr>,
     /// Bound on one whole SMTP send (connect, dialogue, data), not just the connect.
     pub smtp_timeout: Duration,
     /// EHLO name; `None` means the From address's domain.
@@ -138,6 +140,7 @@ impl Default for WorkerSettings {
             queue_type: QueueType::Classic,
             smtp_url: SecretUrl::new("smtp://127.0.0.1:25"),
             smtp_ca: Vec::new(),
+            metrics_addr: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 9464))),
             // Shorter than the shutdown wait, so a send in flight at SIGTERM can finish.
             smtp_timeout: Duration::from_secs(20),
             hello_name: None,

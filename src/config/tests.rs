@@ -314,6 +314,11 @@ const CASES: &[(&str, &str, Refused)] = &[
         Some(("/nonexistent/ca.pem", "`/nonexistent/ca.pem`: No such file")),
     ),
     (
+        "MAILROOM_METRICS_ADDR",
+        "none",
+        Some(("localhost:port", "`localhost:port` is not an address")),
+    ),
+    (
         "MAILROOM_DKIM_KEY",
         concat!(
             env!("CARGO_MANIFEST_DIR"),

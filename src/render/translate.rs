@@ -184,6 +184,7 @@ impl Translate {
     fn note_fallback(&self, fell_back: bool, locale: usize, id: &str) {
         if fell_back {
             let lang = &self.catalog.locale(locale).tag;
+            crate::metrics::translation_fallback(lang);
             tracing::debug!(message = id, locale = %lang, "message missing; used the source locale");
         }
     }

@@ -140,7 +140,10 @@ impl Worker {
             if shutdown.is_cancelled() {
                 break;
             }
-            match self.session(&shutdown, &mut delay, &mut connected).await {
+            let ended = self.session(&shutdown, &mut delay, &mut connected).await;
+            self.ready
+                .store(false, std::sync::atomic::Ordering::Relaxed);
+            match ended {
                 Ok(()) => break,
                 Err(SessionError::Amqp(e)) if !connected && crate::amqp::refusal(&e).is_some() => {
                     self.handler.mailer.shutdown().await;
@@ -202,6 +205,7 @@ impl Worker {
         );
         *delay = Duration::from_millis(200);
         *connected = true;
+        self.ready.store(true, std::sync::atomic::Ordering::Relaxed);
         // Tasks of this session: each holds one delivery until it is settled. Their number is
         // bounded by the prefetch, so no semaphore is needed here.
         let tracker = TaskTracker::new();

@@ -35,6 +35,7 @@ impl Handler {
 
     /// The one-step function: prepare, then deliver (claim, send, record).
     pub async fn handle(&self, body: &[u8]) -> (Outcome, Meta) {
+        let _in_flight = crate::metrics::in_flight();
         // Compose for the server we send to: 8bit unless it said it cannot take it.
         let encoding = match self.mailer.eight_bit_mime() {
             Some(false) => BodyEncoding::SevenBit,
@@ -73,11 +74,13 @@ impl Handler {
                 };
             }
         }
+        let started = std::time::Instant::now();
         let sent = crate::unwind::catch_async(Box::pin(async {
             crate::unwind::fault_point("send", id);
             self.mailer.send(message).await
         }))
         .await;
+        crate::metrics::smtp_send(started.elapsed().as_secs_f64());
         let outcome = match sent {
             Ok(Ok(())) => {
                 if let Err(e) = self.store.mark_sent(id).await {

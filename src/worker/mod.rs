@@ -111,6 +111,8 @@ pub struct Worker {
     /// One permit: a body over the event limit is dead-lettered whole, and republishing
     /// copies it, so such copies are made one at a time (see `Worker::settle`).
     oversized: tokio::sync::Semaphore,
+    /// Whether the worker is consuming now (a broker session is up): `/readyz`.
+    ready: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl std::fmt::Debug for Worker {
@@ -138,7 +140,13 @@ impl Worker {
             name: name.to_owned(),
             started: Instant::now(),
             oversized: tokio::sync::Semaphore::new(1),
+            ready: Arc::default(),
         }
+    }
+
+    /// `true` while a broker session is consuming; shared with `/readyz`.
+    pub fn readiness(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        self.ready.clone()
     }
 
     /// Sets where thin events' profiles are loaded from (default: nowhere).

@@ -98,7 +98,8 @@ pub fn mailroom(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
 const DEADLINE: Duration = Duration::from_secs(30);
 
 /// Runs the `mailroom` binary in `dir` with `args`, feeding `stdin`, as every test runs it: no
-/// `MAILROOM_CONFIG` from the caller's environment and `RUST_LOG=warn`, then the variables
+/// `MAILROOM_CONFIG` from the caller's environment, `RUST_LOG=warn` and no metrics address,
+/// then the variables
 /// `env` (set last, so they may override both). Killed after [`DEADLINE`] if still running.
 pub fn mailroom_with(
     dir: &Path,
@@ -112,6 +113,8 @@ pub fn mailroom_with(
         .args(args)
         .env_remove("MAILROOM_CONFIG")
         .env("RUST_LOG", "warn")
+        // Tests run workers side by side: none takes the default metrics port unless asked.
+        .env("MAILROOM_METRICS_ADDR", "none")
         .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -10,6 +10,7 @@ mod helpers;
 mod hostile;
 mod inert;
 mod mailer;
+mod metrics;
 mod props;
 mod render;
 mod secrets;
