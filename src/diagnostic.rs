@@ -53,13 +53,18 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{level}: ")?;
+        write!(f, "{level}: {}", self.located())
+    }
+}
+
+impl Diagnostic {
+    /// `file:line: message` (as much of the place as is known), without the level.
+    pub fn located(&self) -> String {
         match (&self.file, self.line) {
-            (Some(file), Some(line)) => write!(f, "{}:{line}: ", file.display())?,
-            (Some(file), None) => write!(f, "{}: ", file.display())?,
-            _ => {}
+            (Some(file), Some(line)) => format!("{}:{line}: {}", file.display(), self.message),
+            (Some(file), None) => format!("{}: {}", file.display(), self.message),
+            _ => self.message.clone(),
         }
-        f.write_str(&self.message)
     }
 }
 

@@ -42,6 +42,23 @@ struct LocaleLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ResultLabel {
+    result: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LookupLabel {
+    /// `user` or `client`.
+    profile: &'static str,
+    result: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OpLabel {
+    op: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct VersionLabel {
     version: String,
 }
@@ -55,6 +72,11 @@ struct Metrics {
     fallbacks: Family<LocaleLabel, Counter>,
     smtp_send: Histogram,
     in_flight: Gauge<i64, std::sync::atomic::AtomicI64>,
+    smtp_connections: Gauge<i64, std::sync::atomic::AtomicI64>,
+    reloads: Family<ResultLabel, Counter>,
+    lookups: Family<LookupLabel, Counter>,
+    lookup_seconds: Histogram,
+    store_seconds: Family<OpLabel, Histogram>,
 }
 
 fn metrics() -> &'static Metrics {
@@ -104,6 +126,43 @@ fn metrics() -> &'static Metrics {
             "Deliveries being prepared or sent now",
             in_flight.clone(),
         );
+        let smtp_connections = Gauge::<i64, std::sync::atomic::AtomicI64>::default();
+        registry.register(
+            "smtp_connections",
+            "SMTP connections open now (in use or idle in the pool)",
+            smtp_connections.clone(),
+        );
+        let reloads = Family::<ResultLabel, Counter>::default();
+        // Both results exist from the start, so `increase()` sees the first refusal.
+        for result in ["ok", "error"] {
+            let _ = reloads.get_or_create(&ResultLabel { result });
+        }
+        registry.register(
+            "reloads",
+            "Reloads of templates and translations: ok (in service) or error (refused)",
+            reloads.clone(),
+        );
+        let lookups = Family::<LookupLabel, Counter>::default();
+        registry.register(
+            "directory_lookups",
+            "Profile lookups of thin events, by profile and result",
+            lookups.clone(),
+        );
+        // 0.1 ms (a cached or file profile) to about 6.5 s (a slow API).
+        let lookup_seconds = Histogram::new(exponential_buckets(0.0001, 2.0, 17));
+        registry.register(
+            "directory_lookup_seconds",
+            "One profile lookup, cache hits included",
+            lookup_seconds.clone(),
+        );
+        let store_seconds = Family::<OpLabel, Histogram>::new_with_constructor(
+            store_histogram as fn() -> Histogram,
+        );
+        registry.register(
+            "store_seconds",
+            "One operation on the sent-id store (claim, mark_sent, release)",
+            store_seconds.clone(),
+        );
         let build = Family::<VersionLabel, Gauge<u64, AtomicU64>>::default();
         build
             .get_or_create(&VersionLabel {
@@ -120,8 +179,18 @@ fn metrics() -> &'static Metrics {
             fallbacks,
             smtp_send,
             in_flight,
+            smtp_connections,
+            reloads,
+            lookups,
+            lookup_seconds,
+            store_seconds,
         }
     })
+}
+
+/// 0.05 ms to about 1.6 s.
+fn store_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(0.00005, 2.0, 16))
 }
 
 /// The registry in the OpenMetrics text format (which Prometheus reads).
@@ -192,5 +261,74 @@ pub struct InFlight;
 impl Drop for InFlight {
     fn drop(&mut self) {
         metrics().in_flight.dec();
+    }
+}
+
+/// Counts one reload: `ok` when the new set went into service, `error` when it was refused.
+pub fn reload(ok: bool) {
+    let result = if ok { "ok" } else { "error" };
+    metrics()
+        .reloads
+        .get_or_create(&ResultLabel { result })
+        .inc();
+}
+
+/// Counts one profile lookup (`profile`: `user` or `client`; `result`: `found`, `unusable`,
+/// `missing`, `unavailable` or `refused`) and its time.
+pub fn lookup(profile: &'static str, result: &'static str, seconds: f64) {
+    let m = metrics();
+    m.lookups
+        .get_or_create(&LookupLabel { profile, result })
+        .inc();
+    m.lookup_seconds.observe(seconds);
+}
+
+/// Times one store operation (`claim`, `mark_sent`, `release`).
+pub fn store_op(op: &'static str, seconds: f64) {
+    metrics()
+        .store_seconds
+        .get_or_create(&OpLabel { op })
+        .observe(seconds);
+}
+
+/// Counts an SMTP connection open until the returned guard is dropped.
+pub fn smtp_connection() -> SmtpConnection {
+    metrics().smtp_connections.inc();
+    SmtpConnection
+}
+
+pub struct SmtpConnection;
+
+impl Drop for SmtpConnection {
+    fn drop(&mut self) {
+        metrics().smtp_connections.dec();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lookups_store_operations_and_connections_are_series() {
+        super::lookup("user", "found", 0.002);
+        super::store_op("claim", 0.0001);
+        let open = super::smtp_connection();
+        let text = super::encode();
+        assert!(
+            text.contains("mailroom_directory_lookups_total{profile=\"user\",result=\"found\"}"),
+            "{text}"
+        );
+        assert!(
+            text.contains("mailroom_directory_lookup_seconds_count"),
+            "{text}"
+        );
+        assert!(
+            text.contains("mailroom_store_seconds_count{op=\"claim\"}"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# TYPE mailroom_smtp_connections gauge"),
+            "{text}"
+        );
+        drop(open);
     }
 }

@@ -28,6 +28,11 @@ impl Incoming {
         &self.delivery.data
     }
 
+    /// A header's value as text, when it is text (or a number).
+    pub fn header(&self, name: &str) -> Option<String> {
+        header_text(&self.delivery.properties, name)
+    }
+
     /// Attempts made before this delivery (`x-mailroom-attempts`, 0 when absent or unusable).
     ///
     /// The count is trusted only on a message that came back from one of our retry queues

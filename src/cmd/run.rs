@@ -31,6 +31,7 @@ use crate::mailer::Mailer;
 use crate::observe::{Observed, emit};
 use crate::outbox::{Outbox, REJECTED_FILE, Raw};
 use crate::pipeline::{DeadKind, Pipeline, Prepared, Rejection};
+use crate::reload::Live;
 use crate::store::Store;
 use crate::worker::Worker;
 
@@ -267,6 +268,7 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
         .clone()
         .unwrap_or_else(|| settings.from.email.domain().to_owned());
     let directory = Arc::new(Directory::open_checked(&settings.directory)?);
+    let dirs = [settings.templates_dir.clone(), settings.locales_dir.clone()];
     let (pipeline, warnings) = Pipeline::load_strict(settings)?;
     crate::diagnostic::log_warnings(&warnings);
     if let Some(dkim) = &pipeline.settings().dkim {
@@ -282,8 +284,22 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
     )?
     .trusting(w.smtp_ca.clone());
     let store = Store::for_worker(&w.state_dir, w.smtp_timeout)?;
+    let live = Live::new(pipeline);
+    // A change under the folders reloads (SIGHUP too, below). Without a watcher (the
+    // system's limit on watches reached, say) SIGHUP still works.
+    let reloader = live.clone();
+    let _watching = match crate::watch::watch(&dirs, "reload", move || {
+        reloader.reload();
+    }) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            tracing::warn!("{e:#}; templates reload on SIGHUP only");
+            None
+        }
+    };
     let runtime = crate::runtime::build(crate::runtime::Threads::Pool(None))?;
     runtime.block_on(async move {
+        tokio::spawn(reload_on_hangup(live.clone()));
         // Wrong API credentials would fail every thin event; better to refuse to start.
         // An API that is merely down is only a warning: inline events still go out.
         match directory.verify().await {
@@ -300,7 +316,7 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
         tokio::spawn(watch_signals(shutdown.clone()));
         let metrics_addr = w.metrics_addr;
         let worker = Arc::new(
-            Worker::new(Arc::new(pipeline), mailer, store, w, "mailroom")
+            Worker::new(live.clone(), mailer, store, w, "mailroom")
                 .with_directory(directory)
                 .started_at(started),
         );
@@ -324,6 +340,24 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
     })?;
     tracing::info!("stopped");
     Ok(0)
+}
+
+/// Reloads templates and translations on each SIGHUP (off the async threads: the check
+/// renders every sample). Listening starts before the first delivery.
+async fn reload_on_hangup(live: Arc<Live>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut hangup = match signal(SignalKind::hangup()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("cannot listen for SIGHUP: {e}");
+            return;
+        }
+    };
+    while hangup.recv().await.is_some() {
+        tracing::info!("SIGHUP: reloading templates and translations");
+        let live = live.clone();
+        let _ = tokio::task::spawn_blocking(move || live.reload()).await;
+    }
 }
 
 /// Cancels `token` on SIGTERM or SIGINT.

@@ -295,20 +295,42 @@ impl Directory {
     }
 
     async fn user(&self, id: &str) -> Result<Entry<User>, LookupError> {
-        match &self.source {
+        let started = std::time::Instant::now();
+        let found = match &self.source {
             Source::None => Ok(Entry::Missing),
             Source::File(f) => f.user(id),
             Source::Api(api) => api.user(id).await,
-        }
+        };
+        counted("user", &found, started);
+        found
     }
 
     async fn client(&self, id: &str) -> Result<Entry<Client>, LookupError> {
-        match &self.source {
+        let started = std::time::Instant::now();
+        let found = match &self.source {
             Source::None => Ok(Entry::Missing),
             Source::File(f) => f.client(id),
             Source::Api(api) => api.client(id).await,
-        }
+        };
+        counted("client", &found, started);
+        found
     }
+}
+
+/// Counts a lookup's result and time (`mailroom_directory_lookups_total`, `_seconds`).
+fn counted<T>(
+    profile: &'static str,
+    found: &Result<Entry<T>, LookupError>,
+    started: std::time::Instant,
+) {
+    let result = match found {
+        Ok(Entry::Found(_)) => "found",
+        Ok(Entry::Unusable(_)) => "unusable",
+        Ok(Entry::Missing) => "missing",
+        Err(LookupError::Unavailable(_)) => "unavailable",
+        Err(LookupError::Refused(_)) => "refused",
+    };
+    crate::metrics::lookup(profile, result, started.elapsed().as_secs_f64());
 }
 
 /// A client known only by its id: templates still see the id, the brand is the default.

@@ -294,46 +294,16 @@ pub async fn serve(
     }
 }
 
-/// Watches the templates and locales folders; each burst of changes (creations, writes,
-/// renames, removals: not reads, or every reload would trigger the next) reloads the gallery
-/// once, 150 ms after the burst began. Watching stops when the returned watcher is dropped.
+/// Watches the templates and locales folders; each burst of changes reloads the gallery once
+/// (see [`crate::watch`]). Watching stops when the returned watcher is dropped.
 pub fn watch(gallery: Arc<Gallery>) -> anyhow::Result<notify::RecommendedWatcher> {
-    use notify::{EventKind, RecursiveMode, Watcher as _};
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
-    let mut watcher =
-        notify::recommended_watcher(move |res: notify::Result<notify::Event>| match res {
-            Ok(event) => {
-                if matches!(
-                    event.kind,
-                    EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
-                ) {
-                    let _ = tx.send(());
-                }
-            }
-            Err(e) => tracing::warn!("gallery: file watching: {e}"),
-        })
-        .context("cannot start watching files")?;
-    for dir in [
-        &gallery.settings.templates_dir,
-        &gallery.settings.locales_dir,
-    ] {
-        watcher
-            .watch(dir, RecursiveMode::Recursive)
-            .with_context(|| format!("cannot watch {}", dir.display()))?;
-    }
-    // Ends when the watcher (and with it the sender) is dropped.
-    std::thread::Builder::new()
-        .name("gallery-watch".into())
-        .spawn(move || {
-            while rx.recv().is_ok() {
-                // An editor saves in several steps: let the burst settle, then load once.
-                std::thread::sleep(Duration::from_millis(150));
-                while rx.try_recv().is_ok() {}
-                gallery.reload();
-            }
-        })
-        .context("cannot start the reload thread")?;
-    Ok(watcher)
+    let dirs = [
+        gallery.settings.templates_dir.clone(),
+        gallery.settings.locales_dir.clone(),
+    ];
+    crate::watch::watch(&dirs, "gallery", move || {
+        gallery.reload();
+    })
 }
 
 /// `preview --serve ADDR`: serve until SIGINT/SIGTERM.

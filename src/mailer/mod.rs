@@ -69,7 +69,7 @@ pub struct Mailer {
     /// Caps connections (and so sends) in flight: lettre has no cap of its own.
     permits: Semaphore,
     /// Connections between sends, with the moment they were returned.
-    idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
+    idle: Mutex<Vec<(Conn, Instant)>>,
     /// Whether the server takes 8bit bodies, as its last EHLO said: UNKNOWN, YES or NO.
     eight_bit_mime: AtomicU8,
     /// Whether the server advertised PIPELINING (RFC 2920), which lettre does not record.
@@ -211,7 +211,7 @@ impl Mailer {
         self.pipelining.load(Ordering::Relaxed)
     }
 
-    async fn checkout(&self) -> Result<AsyncSmtpConnection, SendError> {
+    async fn checkout(&self) -> Result<Conn, SendError> {
         loop {
             let candidate = {
                 let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
@@ -234,7 +234,7 @@ impl Mailer {
         }
     }
 
-    fn checkin(&self, conn: AsyncSmtpConnection) {
+    fn checkin(&self, conn: Conn) {
         if conn.has_broken() {
             return;
         }
@@ -244,7 +244,7 @@ impl Mailer {
 
     /// Opens a connection: TCP with `TCP_NODELAY`, EHLO, STARTTLS and AUTH as configured. Any
     /// failure here is transient: it says nothing about the message.
-    async fn connect(&self) -> Result<AsyncSmtpConnection, SendError> {
+    async fn connect(&self) -> Result<Conn, SendError> {
         let ep = &self.endpoint;
         let setup = |what: &str, e: &dyn std::fmt::Display| {
             SendError::Transient(format!("SMTP {what} {}:{}: {e}", ep.host, ep.port))
@@ -309,7 +309,10 @@ impl Mailer {
                 "the SMTP server does not advertise 8BITMIME: bodies are sent quoted-printable (more CPU per email)"
             );
         }
-        Ok(conn)
+        Ok(Conn {
+            inner: conn,
+            _open: crate::metrics::smtp_connection(),
+        })
     }
 
     /// Closes pooled connections politely (QUIT).
@@ -321,6 +324,25 @@ impl Mailer {
         for (mut c, _) in conns {
             let _ = c.quit().await;
         }
+    }
+}
+
+/// An open connection, counted in `mailroom_smtp_connections` until it is dropped (closed).
+struct Conn {
+    inner: AsyncSmtpConnection,
+    _open: crate::metrics::SmtpConnection,
+}
+
+impl std::ops::Deref for Conn {
+    type Target = AsyncSmtpConnection;
+    fn deref(&self) -> &AsyncSmtpConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut AsyncSmtpConnection {
+        &mut self.inner
     }
 }
 

@@ -81,24 +81,33 @@ impl Store {
 
     /// Claims `id` for sending.
     pub async fn claim(&self, id: &str) -> Result<Claim, StoreError> {
-        match self {
+        let started = std::time::Instant::now();
+        let result = match self {
             Store::Sqlite(s) => s.claim(id).await,
-        }
+        };
+        crate::metrics::store_op("claim", started.elapsed().as_secs_f64());
+        result
     }
 
     /// Records that the server accepted the email for `id`.
     pub async fn mark_sent(&self, id: &str) -> Result<(), StoreError> {
-        match self {
+        let started = std::time::Instant::now();
+        let result = match self {
             Store::Sqlite(s) => s.mark_sent(id).await,
-        }
+        };
+        crate::metrics::store_op("mark_sent", started.elapsed().as_secs_f64());
+        result
     }
 
     /// Gives up a claim after a failed send, so a retry (or a replay from the dead-letter
     /// queue) may send.
     pub async fn release(&self, id: &str) -> Result<(), StoreError> {
-        match self {
+        let started = std::time::Instant::now();
+        let result = match self {
             Store::Sqlite(s) => s.release(id).await,
-        }
+        };
+        crate::metrics::store_op("release", started.elapsed().as_secs_f64());
+        result
     }
 
     /// Whether `id` is recorded as sent (for tests and tools).

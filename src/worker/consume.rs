@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+use tracing::Instrument as _;
 
 use crate::amqp::{Acks, AmqpError, Broker, Incoming};
 use crate::observe::{Fate, Meta, Observed, emit};
@@ -31,8 +32,17 @@ enum SessionError {
 }
 
 impl Worker {
-    /// Handles one delivery and settles it on the broker.
+    /// Handles one delivery and settles it on the broker, every log line of it in a span
+    /// that names the event's trace id when it came with a `traceparent` header.
     async fn process(&self, broker: &Broker, incoming: Incoming, lost: &CancellationToken) {
+        let traceparent = incoming.header(crate::trace::TRACEPARENT);
+        let span = crate::trace::span(traceparent.as_deref().and_then(crate::trace::trace_id));
+        self.process_in_span(broker, incoming, lost)
+            .instrument(span)
+            .await;
+    }
+
+    async fn process_in_span(&self, broker: &Broker, incoming: Incoming, lost: &CancellationToken) {
         let started = Instant::now();
         let before = incoming.attempts(&self.topology);
         // `handle` catches panics in preparing and sending; this catches the rest (a thin

@@ -9,14 +9,15 @@ use crate::directory::{Directory, LookupError};
 use crate::intake::Unprepared;
 use crate::mailer::{Mailer, SendError};
 use crate::observe::{Meta, Observed, emit};
-use crate::pipeline::Pipeline;
+use crate::reload::Live;
 use crate::store::{Claim, Store};
 
 use super::{DeadKind, Outcome};
 
 /// Everything one delivery needs.
 pub struct Handler {
-    pub(super) pipeline: Arc<Pipeline>,
+    /// The template set in service; each delivery takes it once (see `reload`).
+    pub(super) live: Arc<Live>,
     /// Loads the profiles of thin events.
     pub(super) directory: Arc<Directory>,
     pub(super) mailer: Mailer,
@@ -24,9 +25,9 @@ pub struct Handler {
 }
 
 impl Handler {
-    pub fn new(pipeline: Arc<Pipeline>, mailer: Mailer, store: Store) -> Handler {
+    pub fn new(live: Arc<Live>, mailer: Mailer, store: Store) -> Handler {
         Handler {
-            pipeline,
+            live,
             directory: Arc::new(Directory::none()),
             mailer,
             store,
@@ -43,11 +44,15 @@ impl Handler {
         };
         // Boxed, like the send below: a task then holds only the stage it is in (see
         // `Worker::process`).
-        let prepared = crate::intake::prepare(&self.pipeline, &self.directory, body, encoding);
+        // One set for the whole email, even if a reload swaps in another meanwhile.
+        let pipeline = self.live.current();
+        let prepared = crate::intake::prepare(&pipeline, &self.directory, body, encoding);
         let prepared = match Box::pin(prepared).await {
             Ok(p) => p,
             Err(unprepared) => return not_prepared(unprepared),
         };
+        // An old set is freed once no email being prepared holds it.
+        drop(pipeline);
         let meta = Meta::of(&prepared);
         emit(Observed::Notes {
             event_id: &prepared.event_id,

@@ -20,7 +20,7 @@ use crate::amqp::Topology;
 use crate::config::WorkerSettings;
 use crate::directory::Directory;
 use crate::mailer::Mailer;
-use crate::pipeline::Pipeline;
+use crate::reload::Live;
 use crate::store::Store;
 
 pub use crate::kind::DeadKind;
@@ -126,7 +126,7 @@ impl std::fmt::Debug for Worker {
 
 impl Worker {
     pub fn new(
-        pipeline: Arc<Pipeline>,
+        live: Arc<Live>,
         mailer: Mailer,
         store: Store,
         settings: WorkerSettings,
@@ -134,7 +134,7 @@ impl Worker {
     ) -> Worker {
         let topology = Topology::new(&settings.queue, &settings.retry_delays, settings.queue_type);
         Worker {
-            handler: Handler::new(pipeline, mailer, store),
+            handler: Handler::new(live, mailer, store),
             settings,
             topology,
             name: name.to_owned(),

@@ -243,7 +243,7 @@ impl TestWorker {
         .unwrap();
         let store = Store::open(&settings.state_dir, Duration::from_secs(60)).unwrap();
         let worker = Arc::new(Worker::new(
-            Arc::new(pipeline),
+            mailroom::reload::Live::new(pipeline),
             mailer,
             store,
             settings,

@@ -779,7 +779,7 @@ async fn the_worker_sends_thin_events_retries_when_the_api_fails_and_dead_letter
     let mailer = Mailer::new(&settings.smtp_url, "w.test", settings.smtp_timeout, 2).unwrap();
     let store = Store::open(state.path(), Duration::from_secs(60)).unwrap();
     let worker = Worker::new(
-        Arc::new(crate::helpers::pipeline()),
+        mailroom::reload::Live::new(crate::helpers::pipeline()),
         mailer,
         store,
         settings,

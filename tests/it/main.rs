@@ -12,6 +12,7 @@ mod inert;
 mod mailer;
 mod metrics;
 mod props;
+mod reload;
 mod render;
 mod secrets;
 mod worker;

@@ -117,6 +117,11 @@ async fn metrics_health_and_readiness_are_served_while_the_worker_runs() {
             2.0,
         ),
         ("mailroom_smtp_send_seconds_count", 2.0),
+        ("mailroom_store_seconds_count{op=\"claim\"}", 2.0),
+        ("mailroom_store_seconds_count{op=\"mark_sent\"}", 2.0),
+        ("mailroom_reloads_total{result=\"ok\"}", 0.0),
+        ("mailroom_reloads_total{result=\"error\"}", 0.0),
+        ("mailroom_deliveries_in_flight", 0.0),
         ("mailroom_build_info{version=\"", f64::NAN),
     ] {
         if value.is_nan() {
@@ -127,6 +132,11 @@ async fn metrics_health_and_readiness_are_served_while_the_worker_runs() {
     }
     assert!(
         text.contains("# TYPE mailroom_smtp_send_seconds histogram"),
+        "{text}"
+    );
+    // The pooled connection stays open between sends.
+    assert!(
+        sample(&text, "mailroom_smtp_connections").is_some_and(|n| n >= 1.0),
         "{text}"
     );
     assert!(text.trim_end().ends_with("# EOF"), "{text}");

@@ -35,7 +35,7 @@ fn direct_worker(url: &str, state: &std::path::Path, name: &str) -> mailroom::wo
     let mailer = Mailer::new(&settings.smtp_url, "w.test", settings.smtp_timeout, 2).unwrap();
     let store = Store::open(state, Duration::from_secs(60)).unwrap();
     mailroom::worker::Worker::new(
-        std::sync::Arc::new(pipeline()),
+        mailroom::reload::Live::new(pipeline()),
         mailer,
         store,
         settings,
@@ -638,7 +638,7 @@ async fn bodies_are_8bit_only_for_servers_that_advertise_8bitmime() {
         assert_eq!(mailer.eight_bit_mime(), None);
         let store = Store::open(state.path(), Duration::from_secs(60)).unwrap();
         let worker = Worker::new(
-            std::sync::Arc::new(pipeline()),
+            mailroom::reload::Live::new(pipeline()),
             mailer,
             store,
             settings,
