@@ -52,6 +52,11 @@ if ! command -v smtp-sink >/dev/null 2>&1 && [ ! -x /usr/sbin/smtp-sink ]; then
   apt_install postfix
 fi
 
+if ! command -v promtool >/dev/null 2>&1; then
+  log "installing prometheus (for promtool: the alert rules are checked and unit-tested)"
+  apt_install --no-install-recommends prometheus
+fi
+
 if ! port_open 5672; then
   if ! command -v rabbitmq-server >/dev/null 2>&1; then
     log "installing rabbitmq-server"

@@ -9,6 +9,7 @@
 //! (files or an Auth0 Management API); [`worker`] settles each delivery; commands live in [`cmd`].
 //!
 //! - [`cache`]: the key encoding and direct-mapped table of the hot-path caches.
+//! - [`check`]: the checks of `mailroom check` and of a reload.
 //! - [`cli`]: command-line definitions.
 //! - [`config`]: settings from defaults, the TOML file and `MAILROOM_*` variables.
 //! - [`diagnostic`]: problems found while loading, with file and line.
@@ -17,8 +18,11 @@
 //! - [`input`]: bounded reading of event lines and files.
 //! - [`kind`]: the dead-letter kinds, listed once.
 //! - [`observe`]: what happened to each event, as typed values; the one place that logs them.
+//! - [`reload`]: the template set in service, and its validate-then-swap reload.
 //! - [`preview`]: how a prepared email is shown without sending it (`preview`, the gallery).
 //! - [`runtime`]: the one builder of the commands' tokio runtimes.
+//! - [`watch`]: one call per burst of changes under the templates and locales folders.
+//! - [`trace`]: W3C `traceparent`, whose trace id goes on a delivery's log lines.
 //! - [`unwind`]: a panic while one event is handled stays that event's failure.
 
 pub mod amqp;

@@ -73,6 +73,7 @@ struct Metrics {
     smtp_send: Histogram,
     in_flight: Gauge<i64, std::sync::atomic::AtomicI64>,
     smtp_connections: Gauge<i64, std::sync::atomic::AtomicI64>,
+    ready: Gauge<i64, std::sync::atomic::AtomicI64>,
     reloads: Family<ResultLabel, Counter>,
     lookups: Family<LookupLabel, Counter>,
     lookup_seconds: Histogram,
@@ -132,6 +133,12 @@ fn metrics() -> &'static Metrics {
             "SMTP connections open now (in use or idle in the pool)",
             smtp_connections.clone(),
         );
+        let ready = Gauge::<i64, std::sync::atomic::AtomicI64>::default();
+        registry.register(
+            "ready",
+            "1 while the worker consumes (a broker session is up), as /readyz says; 0 otherwise",
+            ready.clone(),
+        );
         let reloads = Family::<ResultLabel, Counter>::default();
         // Both results exist from the start, so `increase()` sees the first refusal.
         for result in ["ok", "error"] {
@@ -180,6 +187,7 @@ fn metrics() -> &'static Metrics {
             smtp_send,
             in_flight,
             smtp_connections,
+            ready,
             reloads,
             lookups,
             lookup_seconds,
@@ -262,6 +270,11 @@ impl Drop for InFlight {
     fn drop(&mut self) {
         metrics().in_flight.dec();
     }
+}
+
+/// Whether the worker consumes now (`/readyz`).
+pub fn ready(ready: bool) {
+    metrics().ready.set(i64::from(ready));
 }
 
 /// Counts one reload: `ok` when the new set went into service, `error` when it was refused.

@@ -153,6 +153,7 @@ impl Worker {
             let ended = self.session(&shutdown, &mut delay, &mut connected).await;
             self.ready
                 .store(false, std::sync::atomic::Ordering::Relaxed);
+            crate::metrics::ready(false);
             match ended {
                 Ok(()) => break,
                 Err(SessionError::Amqp(e)) if !connected && crate::amqp::refusal(&e).is_some() => {
@@ -216,6 +217,7 @@ impl Worker {
         *delay = Duration::from_millis(200);
         *connected = true;
         self.ready.store(true, std::sync::atomic::Ordering::Relaxed);
+        crate::metrics::ready(true);
         // Tasks of this session: each holds one delivery until it is settled. Their number is
         // bounded by the prefetch, so no semaphore is needed here.
         let tracker = TaskTracker::new();

@@ -2,6 +2,7 @@
 
 mod broker;
 mod cli;
+mod deploy;
 mod directory;
 mod dkim;
 mod faults;

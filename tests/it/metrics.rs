@@ -122,6 +122,7 @@ async fn metrics_health_and_readiness_are_served_while_the_worker_runs() {
         ("mailroom_reloads_total{result=\"ok\"}", 0.0),
         ("mailroom_reloads_total{result=\"error\"}", 0.0),
         ("mailroom_deliveries_in_flight", 0.0),
+        ("mailroom_ready", 1.0),
         ("mailroom_build_info{version=\"", f64::NAN),
     ] {
         if value.is_nan() {
