@@ -259,16 +259,23 @@ pub fn smtp_send(seconds: f64) {
 }
 
 /// Counts a delivery in flight until the returned guard is dropped.
-pub fn in_flight() -> InFlight {
-    metrics().in_flight.inc();
-    InFlight
+pub fn in_flight() -> Held {
+    Held::on(&metrics().in_flight)
 }
 
-pub struct InFlight;
+/// One unit of a gauge (a delivery in flight, an open SMTP connection), given back on drop.
+pub struct Held(&'static Gauge<i64, std::sync::atomic::AtomicI64>);
 
-impl Drop for InFlight {
+impl Held {
+    fn on(gauge: &'static Gauge<i64, std::sync::atomic::AtomicI64>) -> Held {
+        gauge.inc();
+        Held(gauge)
+    }
+}
+
+impl Drop for Held {
     fn drop(&mut self) {
-        metrics().in_flight.dec();
+        self.0.dec();
     }
 }
 
@@ -305,17 +312,8 @@ pub fn store_op(op: &'static str, seconds: f64) {
 }
 
 /// Counts an SMTP connection open until the returned guard is dropped.
-pub fn smtp_connection() -> SmtpConnection {
-    metrics().smtp_connections.inc();
-    SmtpConnection
-}
-
-pub struct SmtpConnection;
-
-impl Drop for SmtpConnection {
-    fn drop(&mut self) {
-        metrics().smtp_connections.dec();
-    }
+pub fn smtp_connection() -> Held {
+    Held::on(&metrics().smtp_connections)
 }
 
 #[cfg(test)]

@@ -330,7 +330,7 @@ impl Mailer {
 /// An open connection, counted in `mailroom_smtp_connections` until it is dropped (closed).
 struct Conn {
     inner: AsyncSmtpConnection,
-    _open: crate::metrics::SmtpConnection,
+    _open: crate::metrics::Held,
 }
 
 impl std::ops::Deref for Conn {
