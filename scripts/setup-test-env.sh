@@ -4,7 +4,9 @@
 # (the independent DKIM verifier), Debian's chromium and chromium-driver (the gallery's browser
 # test), Postfix's smtp-sink (the SMTP server that advertises PIPELINING, for the pipelined-send
 # tests and the benchmark), and RabbitMQ on 127.0.0.1:5672 with guest/guest (the worker
-# tests). The other SMTP and HTTP test servers are in-process.
+# tests), Node.js (the Auth0 Action's tests run it against a live `mailroom serve`) and
+# python-hcl2 (the Terraform example's check). The other SMTP and HTTP test servers are
+# in-process.
 # Needs root for apt-get when something is missing.
 set -euo pipefail
 
@@ -39,6 +41,21 @@ if ! python3 -c 'import dkim, nacl.signing' >/dev/null 2>&1; then
     python3 -m pip install --quiet --break-system-packages dkimpy pynacl 2>/dev/null ||
     apt_install python3-dkim python3-nacl
   python3 -c 'import dkim, nacl.signing' || { log "dkimpy could not be installed"; exit 1; }
+fi
+
+# Node runs the Auth0 Action (deploy/auth0/action.js) as Auth0 would; it needs fetch (18+).
+if ! command -v node >/dev/null 2>&1; then
+  log "installing nodejs"
+  apt_install nodejs
+fi
+
+# python-hcl2 parses the Terraform example (scripts/check-terraform.py).
+if ! python3 -c 'import hcl2' >/dev/null 2>&1; then
+  log "installing python-hcl2"
+  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  python3 -m pip install --quiet -r "$(dirname "$0")/requirements-deploy.txt" 2>/dev/null ||
+    python3 -m pip install --quiet --break-system-packages -r "$(dirname "$0")/requirements-deploy.txt"
+  python3 -c 'import hcl2' || { log "python-hcl2 could not be installed"; exit 1; }
 fi
 
 if [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/chromium ]; then

@@ -35,6 +35,15 @@ pub enum Command {
     /// (MAILROOM_SHUTDOWN_TIMEOUT), and exits 0. Every MAILROOM_* variable is listed below.
     #[command(after_help = env_help())]
     Run(RunArgs),
+    /// Receive events over HTTP (POST /v1/events, Auth0's Custom Email Provider, Supabase's
+    /// Send Email Hook) and queue each one with a publisher confirm, or, with --outbox, render
+    /// and write it.
+    ///
+    /// Listens on MAILROOM_HTTP_ADDR; beyond loopback it needs MAILROOM_INGEST_TOKEN. Also
+    /// serves /healthz, /readyz and /metrics. SIGTERM stops accepting, lets requests in flight
+    /// finish (MAILROOM_SHUTDOWN_TIMEOUT) and exits 0; SIGHUP reloads templates.
+    #[command(after_help = env_help())]
+    Serve(ServeArgs),
     /// Publish newline-delimited JSON events to the events queue (with publisher confirms).
     Publish(PublishArgs),
     /// Show exactly what would be sent for an event, or for a template's sample in a locale.
@@ -72,6 +81,14 @@ pub struct RunArgs {
 
     /// Folder that receives one .eml per email, and rejected.jsonl for lines that were refused.
     #[arg(long, value_name = "DIR", requires = "events")]
+    pub outbox: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// No broker: render each accepted event and write it to DIR as one .eml (as `run
+    /// --outbox` does), answering `"status": "written"`.
+    #[arg(long, value_name = "DIR")]
     pub outbox: Option<PathBuf>,
 }
 

@@ -14,12 +14,14 @@
 //! - [`config`]: settings from defaults, the TOML file and `MAILROOM_*` variables.
 //! - [`diagnostic`]: problems found while loading, with file and line.
 //! - [`fsread`]: reading the start-up folders, each failure a diagnostic naming the path.
+//! - [`ingest`]: what `serve` accepts over HTTP (Auth0 and Supabase hooks, tokens, signatures), as v1 events.
 //! - [`intake`]: bytes or an event in, an email or the reason out; every way in calls it.
 //! - [`input`]: bounded reading of event lines and files.
 //! - [`kind`]: the dead-letter kinds, listed once.
 //! - [`observe`]: what happened to each event, as typed values; the one place that logs them.
 //! - [`reload`]: the template set in service, and its validate-then-swap reload.
 //! - [`preview`]: how a prepared email is shown without sending it (`preview`, the gallery).
+//! - [`serve`]: the HTTP edge of `mailroom serve` (routes, body limits, the accept loop, the publisher).
 //! - [`runtime`]: the one builder of the commands' tokio runtimes.
 //! - [`watch`]: one call per burst of changes under the templates and locales folders.
 //! - [`trace`]: W3C `traceparent`, whose trace id goes on a delivery's log lines.
@@ -42,6 +44,7 @@ pub mod gallery;
 pub mod health;
 pub mod i18n;
 pub mod inert;
+pub mod ingest;
 pub mod input;
 pub mod intake;
 pub mod kind;
@@ -55,6 +58,7 @@ pub mod preview;
 pub mod reload;
 pub mod render;
 pub mod runtime;
+pub mod serve;
 pub mod store;
 pub mod text;
 pub mod trace;

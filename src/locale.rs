@@ -1,6 +1,7 @@
 //! Language negotiation: which shipped locale an email is written in, and why.
 //!
-//! The chain is `user.user_metadata.lang` → `user.locale` → `client.client_metadata.default_lang`
+//! The chain is `user.user_metadata.lang` → `user.locale` → `notification.locale` →
+//! `client.client_metadata.default_lang`
 //! → the configured default. Each candidate is normalized (`pt_BR`, `PT-br` → `pt-BR`) and
 //! negotiated against the shipped locales (`fr-CA` → `fr`, `pt` → `pt-BR`); a value that is not
 //! a string, not a well-formed tag, absurdly long, or not shipped falls through to the next step.
@@ -26,6 +27,8 @@ pub enum LangSource {
     UserMetadata,
     /// `user.locale`
     UserLocale,
+    /// `notification.locale` (the request's language, e.g. Auth0's)
+    NotificationLocale,
     /// `client.client_metadata.default_lang`
     ClientDefault,
     /// The configured default locale.
@@ -39,6 +42,7 @@ impl LangSource {
         match self {
             LangSource::UserMetadata => "user_metadata.lang",
             LangSource::UserLocale => "user.locale",
+            LangSource::NotificationLocale => "notification.locale",
             LangSource::ClientDefault => "client_metadata.default_lang",
             LangSource::ConfigDefault => "default",
             LangSource::Explicit => "explicit",
@@ -158,11 +162,13 @@ impl Negotiator {
         &self,
         user_metadata_lang: Option<&Value>,
         user_locale: Option<&Value>,
+        notification_locale: Option<&Value>,
         client_default_lang: Option<&Value>,
     ) -> Negotiated {
         let steps = [
             (LangSource::UserMetadata, user_metadata_lang),
             (LangSource::UserLocale, user_locale),
+            (LangSource::NotificationLocale, notification_locale),
             (LangSource::ClientDefault, client_default_lang),
         ];
         for (source, value) in steps {
@@ -195,11 +201,44 @@ mod tests {
         let n = shipped();
         let opt = |v: &Value| if v.is_null() { None } else { Some(v.clone()) };
         let (m, l, c) = (opt(&meta), opt(&locale), opt(&client));
-        let got = n.choose(m.as_ref(), l.as_ref(), c.as_ref());
+        let got = n.choose(m.as_ref(), l.as_ref(), None, c.as_ref());
         assert_eq!(
             (n.locales()[got.index].to_string().as_str(), got.source),
             (want, source),
             "meta={meta} locale={locale} client={client}"
+        );
+    }
+
+    #[test]
+    fn the_request_language_comes_after_the_profile_and_before_the_application() {
+        let n = shipped();
+        let pick = |m: Value, l: Value, r: Value, c: Value| {
+            let opt = |v: Value| if v.is_null() { None } else { Some(v) };
+            let (m, l, r, c) = (opt(m), opt(l), opt(r), opt(c));
+            let got = n.choose(m.as_ref(), l.as_ref(), r.as_ref(), c.as_ref());
+            (n.locales()[got.index].to_string(), got.source)
+        };
+        let null = Value::Null;
+        assert_eq!(
+            pick(null.clone(), null.clone(), json!("fr-CA"), json!("de")),
+            ("fr".to_owned(), LangSource::NotificationLocale)
+        );
+        assert_eq!(
+            pick(null.clone(), json!("ja"), json!("fr-CA"), json!("de")),
+            ("ja".to_owned(), LangSource::UserLocale)
+        );
+        assert_eq!(
+            pick(json!("es"), null.clone(), json!("fr"), null.clone()),
+            ("es".to_owned(), LangSource::UserMetadata)
+        );
+        // A request language that is not one falls through, like any step.
+        assert_eq!(
+            pick(null.clone(), null.clone(), json!("../etc"), json!("de")),
+            ("de".to_owned(), LangSource::ClientDefault)
+        );
+        assert_eq!(
+            LangSource::NotificationLocale.as_str(),
+            "notification.locale"
         );
     }
 

@@ -25,6 +25,7 @@ fn main() -> ExitCode {
     log_panics();
     let result = match cli.command {
         Command::Run(args) => mailroom::cmd::run::run(args, settings),
+        Command::Serve(args) => mailroom::cmd::serve::run(args, settings),
         Command::Preview(args) => mailroom::cmd::preview::run(args, settings),
         Command::Check(args) => mailroom::cmd::check::run(args, settings),
         Command::Publish(args) => mailroom::cmd::publish::run(args, settings),

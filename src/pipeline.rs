@@ -50,6 +50,13 @@ pub struct Prepared {
     pub notes: Vec<String>,
 }
 
+/// An event [`Pipeline::admit`] accepted, and the template its route chose.
+#[derive(Debug, Clone)]
+pub struct Admitted {
+    pub event: Event,
+    pub template: String,
+}
+
 /// Start-up failed: the diagnostics say where.
 #[derive(Debug, thiserror::Error)]
 #[error("templates or translations have errors:\n{0}")]
@@ -324,6 +331,26 @@ impl Pipeline {
         })
     }
 
+    /// What `serve` checks before it queues an event, with the worker's own rules: the body
+    /// parses, its type routes to a loaded template, its `data` has what that template
+    /// requires, and an inline recipient is an address mail can go to. What needs a loaded
+    /// profile (a thin event's recipient) or rendering is the worker's to find.
+    pub fn admit(&self, body: &[u8]) -> Result<Admitted, Rejection> {
+        let event = self.parse(body)?;
+        let template = self.template_for(&event, None)?.to_owned();
+        if let UserRef::Inline(user) = &event.user {
+            crate::event::recipient_address(&user.email, self.settings.allow_local_addresses)
+                .map_err(|why| {
+                    Rejection::new(
+                        DeadKind::Malformed,
+                        format!("user.email: {why}"),
+                        Some(&event.id),
+                    )
+                })?;
+        }
+        Ok(Admitted { event, template })
+    }
+
     /// Everything after parsing, for an already validated event. A panic on the way (a bug,
     /// in our code or a dependency's) is this event's `render` rejection, never the caller's
     /// crash: every mode prepares through here.
@@ -401,6 +428,7 @@ impl Pipeline {
             None => self.negotiator.choose(
                 user.user_metadata.get("lang"),
                 user.locale.as_ref(),
+                event.notification_locale.as_ref(),
                 client.and_then(|c| c.client_metadata.get("default_lang")),
             ),
         };

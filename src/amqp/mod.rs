@@ -45,21 +45,19 @@ pub use window::{ACK_BATCH, AckWindow, Due};
 /// A broker session: two connections, a consuming and a confirming publishing channel.
 pub struct Broker {
     consume_conn: Connection,
-    publish_conn: Connection,
     consume: Channel,
-    publish: Channel,
-    topology: Topology,
+    publisher: Publisher,
 }
 
 impl std::fmt::Debug for Broker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Broker")
-            .field("topology", &self.topology)
+            .field("topology", &self.publisher.topology)
             .finish()
     }
 }
 
-/// Why a republish did not happen.
+/// Why a publish did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
     #[error("broker error: {0}")]
@@ -70,6 +68,10 @@ pub enum PublishError {
     Unroutable(String),
 }
 
+fn properties(name: &str, role: &str) -> ConnectionProperties {
+    ConnectionProperties::default().with_connection_name(format!("{name}-{role}").into())
+}
+
 impl Broker {
     /// Connects twice (consume, publish), declares the topology idempotently and enables
     /// publisher confirms. `name` labels the connections in the management UI.
@@ -78,60 +80,19 @@ impl Broker {
         topology: &Topology,
         name: &str,
     ) -> Result<Broker, lapin::Error> {
-        let props = |role: &str| {
-            ConnectionProperties::default().with_connection_name(format!("{name}-{role}").into())
-        };
-        let url = with_frame_max(url.expose());
-        let consume_conn = Connection::connect(&url, props("consume")).await?;
-        let publish_conn = Connection::connect(&url, props("publish")).await?;
+        let consume_conn =
+            Connection::connect(&with_frame_max(url.expose()), properties(name, "consume")).await?;
         let consume = consume_conn.create_channel().await?;
-        let publish = publish_conn.create_channel().await?;
-        publish
-            .confirm_select(ConfirmSelectOptions::default())
-            .await?;
-        let broker = Broker {
+        let publisher = Publisher::connect(url, topology, name).await?;
+        Ok(Broker {
             consume_conn,
-            publish_conn,
             consume,
-            publish,
-            topology: topology.clone(),
-        };
-        broker.declare().await?;
-        Ok(broker)
+            publisher,
+        })
     }
 
     pub fn topology(&self) -> &Topology {
-        &self.topology
-    }
-
-    async fn declare(&self) -> Result<(), lapin::Error> {
-        let t = &self.topology;
-        let durable = QueueDeclareOptions {
-            durable: true,
-            ..QueueDeclareOptions::default()
-        };
-        self.publish
-            .queue_declare(t.dlq.as_str().into(), durable, t.base_arguments())
-            .await?;
-        // A safety net: whatever the broker itself dead-letters (a quorum queue's delivery
-        // limit, a rejected message) lands in the DLQ too, with the broker's x-death header.
-        let events = t.dead_lettering_to(&t.dlq);
-        self.publish
-            .queue_declare(t.queue.as_str().into(), durable, events)
-            .await?;
-        for (delay, name) in &t.retry {
-            // Queue-level TTL: every message in a tier waits the same time, so none blocks
-            // behind a longer one (per-message TTLs only expire at the head of a queue).
-            let mut args = t.dead_lettering_to(&t.queue);
-            args.insert(
-                "x-message-ttl".into(),
-                AMQPValue::LongLongInt(delay.as_millis().min(i64::MAX as u128) as i64),
-            );
-            self.publish
-                .queue_declare(name.as_str().into(), durable, args)
-                .await?;
-        }
-        Ok(())
+        &self.publisher.topology
     }
 
     /// Starts consuming the events queue with manual acks; `prefetch` bounds unacked
@@ -142,7 +103,7 @@ impl Broker {
             .await?;
         self.consume
             .basic_consume(
-                self.topology.queue.as_str().into(),
+                self.topology().queue.as_str().into(),
                 tag.into(),
                 BasicConsumeOptions::default(),
                 FieldTable::default(),
@@ -157,6 +118,102 @@ impl Broker {
             .await
     }
 
+    /// Publishes to `queue` and waits for the broker's confirm (see [`Publisher::publish`]).
+    pub async fn publish(
+        &self,
+        queue: &str,
+        body: &[u8],
+        properties: BasicProperties,
+    ) -> Result<(), PublishError> {
+        self.publisher.publish(queue, body, properties).await
+    }
+
+    /// Closes channels and connections; unacked deliveries go back to the queue.
+    pub async fn close(&self) {
+        let _ = self.consume.close(200, "shutdown".into()).await;
+        let _ = self.consume_conn.close(200, "shutdown".into()).await;
+        self.publisher.close().await;
+    }
+}
+
+/// One connection with a confirming channel, the topology declared on it: the publishing
+/// half of a [`Broker`], and all that `serve` and `publish` need.
+pub struct Publisher {
+    conn: Connection,
+    channel: Channel,
+    topology: Topology,
+}
+
+impl std::fmt::Debug for Publisher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Publisher")
+            .field("topology", &self.topology)
+            .finish()
+    }
+}
+
+impl Publisher {
+    /// Connects, enables publisher confirms and declares the topology idempotently.
+    pub async fn connect(
+        url: &SecretUrl,
+        topology: &Topology,
+        name: &str,
+    ) -> Result<Publisher, lapin::Error> {
+        let conn =
+            Connection::connect(&with_frame_max(url.expose()), properties(name, "publish")).await?;
+        let channel = conn.create_channel().await?;
+        channel
+            .confirm_select(ConfirmSelectOptions::default())
+            .await?;
+        let publisher = Publisher {
+            conn,
+            channel,
+            topology: topology.clone(),
+        };
+        publisher.declare().await?;
+        Ok(publisher)
+    }
+
+    pub fn topology(&self) -> &Topology {
+        &self.topology
+    }
+
+    /// Whether the connection and channel are still open (a broker that went away, or a
+    /// channel it closed, makes every later publish fail).
+    pub fn is_open(&self) -> bool {
+        self.conn.status().connected() && self.channel.status().connected()
+    }
+
+    async fn declare(&self) -> Result<(), lapin::Error> {
+        let t = &self.topology;
+        let durable = QueueDeclareOptions {
+            durable: true,
+            ..QueueDeclareOptions::default()
+        };
+        self.channel
+            .queue_declare(t.dlq.as_str().into(), durable, t.base_arguments())
+            .await?;
+        // A safety net: whatever the broker itself dead-letters (a quorum queue's delivery
+        // limit, a rejected message) lands in the DLQ too, with the broker's x-death header.
+        let events = t.dead_lettering_to(&t.dlq);
+        self.channel
+            .queue_declare(t.queue.as_str().into(), durable, events)
+            .await?;
+        for (delay, name) in &t.retry {
+            // Queue-level TTL: every message in a tier waits the same time, so none blocks
+            // behind a longer one (per-message TTLs only expire at the head of a queue).
+            let mut args = t.dead_lettering_to(&t.queue);
+            args.insert(
+                "x-message-ttl".into(),
+                AMQPValue::LongLongInt(delay.as_millis().min(i64::MAX as u128) as i64),
+            );
+            self.channel
+                .queue_declare(name.as_str().into(), durable, args)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Publishes to `queue` through the default exchange and waits for the broker's confirm.
     /// `mandatory` turns "no such queue" into an error instead of a silent drop.
     pub async fn publish(
@@ -166,7 +223,7 @@ impl Broker {
         properties: BasicProperties,
     ) -> Result<(), PublishError> {
         let confirm = self
-            .publish
+            .channel
             .basic_publish(
                 "".into(),
                 queue.into(),
@@ -188,12 +245,28 @@ impl Broker {
         Ok(())
     }
 
-    /// Closes channels and connections; unacked deliveries go back to the queue.
     pub async fn close(&self) {
-        let _ = self.consume.close(200, "shutdown".into()).await;
-        let _ = self.publish.close(200, "shutdown".into()).await;
-        let _ = self.consume_conn.close(200, "shutdown".into()).await;
-        let _ = self.publish_conn.close(200, "shutdown".into()).await;
+        let _ = self.channel.close(200, "shutdown".into()).await;
+        let _ = self.conn.close(200, "shutdown".into()).await;
+    }
+}
+
+/// The properties of an event published to the events queue: JSON, persistent, and the
+/// caller's W3C `traceparent` (already validated) as a header the worker reads back.
+pub fn event_properties(traceparent: Option<&str>) -> BasicProperties {
+    let properties = BasicProperties::default()
+        .with_content_type("application/json".into())
+        .with_delivery_mode(2);
+    match traceparent {
+        Some(tp) => {
+            let mut headers = FieldTable::default();
+            headers.insert(
+                crate::trace::TRACEPARENT.into(),
+                AMQPValue::LongString(tp.into()),
+            );
+            properties.with_headers(headers)
+        }
+        None => properties,
     }
 }
 

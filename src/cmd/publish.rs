@@ -9,11 +9,10 @@
 use std::io::Write as _;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::amqp::BasicProperties;
 use anyhow::Context as _;
 use futures_util::StreamExt;
 
-use crate::amqp::{Broker, Topology};
+use crate::amqp::{Publisher, Topology};
 use crate::cli::PublishArgs;
 use crate::config::Settings;
 
@@ -32,12 +31,10 @@ pub fn run(args: PublishArgs, settings: Settings) -> anyhow::Result<i32> {
     let runtime = crate::runtime::build(crate::runtime::Threads::Pool(None))?;
     let started = Instant::now();
     let published = runtime.block_on(async {
-        let broker = Broker::connect(&w.amqp_url, &topology, "mailroom-publish-cmd")
+        let broker = Publisher::connect(&w.amqp_url, &topology, "mailroom-publish-cmd")
             .await
             .with_context(|| format!("cannot connect to {}", w.amqp_url.redacted()))?;
-        let props = BasicProperties::default()
-            .with_content_type("application/json".into())
-            .with_delivery_mode(2);
+        let props = crate::amqp::event_properties(None);
         let start = tokio::time::Instant::now();
         let spacing = args.rate.map(|r| Duration::from_secs(1) / r);
         let results: Vec<_> = futures_util::stream::iter(lines.iter().enumerate())

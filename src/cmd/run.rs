@@ -285,21 +285,11 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
     .trusting(w.smtp_ca.clone());
     let store = Store::for_worker(&w.state_dir, w.smtp_timeout)?;
     let live = Live::new(pipeline);
-    // A change under the folders reloads (SIGHUP too, below). Without a watcher (the
-    // system's limit on watches reached, say) SIGHUP still works.
-    let reloader = live.clone();
-    let _watching = match crate::watch::watch(&dirs, "reload", move || {
-        reloader.reload();
-    }) {
-        Ok(w) => Some(w),
-        Err(e) => {
-            tracing::warn!("{e:#}; templates reload on SIGHUP only");
-            None
-        }
-    };
+    // A change under the folders reloads (SIGHUP too, below).
+    let _watching = super::reload_on_change(&live, &dirs);
     let runtime = crate::runtime::build(crate::runtime::Threads::Pool(None))?;
     runtime.block_on(async move {
-        tokio::spawn(reload_on_hangup(live.clone()));
+        tokio::spawn(super::reload_on_hangup(live.clone()));
         // Wrong API credentials would fail every thin event; better to refuse to start.
         // An API that is merely down is only a warning: inline events still go out.
         match directory.verify().await {
@@ -313,7 +303,7 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
             tracing::warn!("{e}; sends will retry the connection");
         }
         let shutdown = CancellationToken::new();
-        tokio::spawn(watch_signals(shutdown.clone()));
+        tokio::spawn(super::watch_signals(shutdown.clone()));
         let metrics_addr = w.metrics_addr;
         let worker = Arc::new(
             Worker::new(live.clone(), mailer, store, w, "mailroom")
@@ -340,39 +330,4 @@ fn run_worker(settings: Settings) -> anyhow::Result<i32> {
     })?;
     tracing::info!("stopped");
     Ok(0)
-}
-
-/// Reloads templates and translations on each SIGHUP (off the async threads: the check
-/// renders every sample). Listening starts before the first delivery.
-async fn reload_on_hangup(live: Arc<Live>) {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut hangup = match signal(SignalKind::hangup()) {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::error!("cannot listen for SIGHUP: {e}");
-            return;
-        }
-    };
-    while hangup.recv().await.is_some() {
-        tracing::info!("SIGHUP: reloading templates and translations");
-        let live = live.clone();
-        let _ = tokio::task::spawn_blocking(move || live.reload()).await;
-    }
-}
-
-/// Cancels `token` on SIGTERM or SIGINT.
-async fn watch_signals(token: CancellationToken) {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = match signal(SignalKind::terminate()) {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::error!("cannot listen for SIGTERM: {e}");
-            return;
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: stopping"),
-        _ = term.recv() => tracing::info!("SIGTERM: stopping"),
-    }
-    token.cancel();
 }

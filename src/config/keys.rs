@@ -3,7 +3,7 @@
 //! applied. `Settings::load`, `--help` and README's configuration table all read this list;
 //! nothing else names a key.
 
-use super::{ConfigError, Draft, Origin, bad, dkim, parse, tables, worker};
+use super::{ConfigError, Draft, Origin, bad, dkim, parse, serve, tables, worker};
 
 /// The variable that names the configuration file (also read by clap for `--config`).
 pub const CONFIG_ENV: &str = "MAILROOM_CONFIG";
@@ -237,6 +237,69 @@ pub const KEYS: &[Key] = &[
                     )
                 })?),
             };
+            Ok(())
+        }),
+    },
+    Key {
+        env: Some("MAILROOM_HTTP_ADDR"),
+        file: Some("http_addr"),
+        help: "address `serve` listens on (its /metrics, /healthz and /readyz too); beyond loopback it needs MAILROOM_INGEST_TOKEN",
+        default: Shown::Value("127.0.0.1:8080"),
+        secret: false,
+        apply: Apply::Value(Toml::String, |d, at, v| {
+            d.settings.serve.addr = v.trim().parse().map_err(|_| {
+                bad(
+                    at.name,
+                    format!(
+                        "`{}` is not an address like `127.0.0.1:8080`",
+                        crate::text::clip(v, 80)
+                    ),
+                )
+            })?;
+            Ok(())
+        }),
+    },
+    Key {
+        env: Some("MAILROOM_INGEST_TOKEN"),
+        file: None,
+        help: "bearer token `serve` requires on /v1/events and /v1/auth0/…; never logged",
+        default: Shown::Described("unset: `serve` listens on loopback only"),
+        secret: true,
+        apply: Apply::Value(Toml::String, |d, at, v| {
+            d.settings.serve.token = Some(serve::token(at.name, v)?);
+            Ok(())
+        }),
+    },
+    Key {
+        env: Some("MAILROOM_SUPABASE_HOOK_SECRET"),
+        file: None,
+        help: "Supabase Send Email Hook secret, `v1,whsec_<base64>`; without it /v1/supabase/send-email refuses every request",
+        default: Shown::Unset,
+        secret: true,
+        apply: Apply::Value(Toml::String, |d, at, v| {
+            d.settings.serve.supabase_secret = Some(serve::hook_secret(at.name, v)?);
+            Ok(())
+        }),
+    },
+    Key {
+        env: Some("MAILROOM_SUPABASE_URL"),
+        file: Some("supabase_url"),
+        help: "the Supabase project's URL, e.g. `https://PROJECT.supabase.co`: Supabase links go to `<url>/auth/v1/verify`",
+        default: Shown::Unset,
+        secret: false,
+        apply: Apply::Value(Toml::String, |d, at, v| {
+            d.settings.serve.supabase_url = Some(serve::project_url(at.name, v)?);
+            Ok(())
+        }),
+    },
+    Key {
+        env: Some("MAILROOM_HTTP_MAX_IN_FLIGHT"),
+        file: Some("http_max_in_flight"),
+        help: "requests `serve` handles at once; more are answered 503 (retry)",
+        default: Shown::Value("1024"),
+        secret: false,
+        apply: Apply::Value(Toml::Integer, |d, at, v| {
+            d.settings.serve.max_in_flight = serve::max_in_flight(at.name, v)?;
             Ok(())
         }),
     },

@@ -18,6 +18,7 @@ mod keys;
 mod listing;
 mod parse;
 mod secret;
+mod serve;
 mod tables;
 #[cfg(test)]
 mod tests;
@@ -36,6 +37,7 @@ pub use crate::brand::BrandDefaults;
 pub use keys::{CONFIG_ENV, KEYS, Key, Shown};
 pub use listing::{help_text, readme_table};
 pub use secret::{Secret, SecretUrl};
+pub use serve::ServeSettings;
 
 use keys::Apply;
 
@@ -183,6 +185,8 @@ impl Default for LogSettings {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub worker: WorkerSettings,
+    /// What `mailroom serve` listens on and whom it lets in.
+    pub serve: ServeSettings,
     pub templates_dir: PathBuf,
     pub locales_dir: PathBuf,
     /// Sender; its display name is replaced by the client's sender name when one is set.
@@ -206,6 +210,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             worker: WorkerSettings::default(),
+            serve: ServeSettings::default(),
             templates_dir: PathBuf::from("templates"),
             locales_dir: PathBuf::from("locales"),
             from: "Mailroom <no-reply@mailroom.localhost>"

@@ -319,6 +319,31 @@ const CASES: &[(&str, &str, Refused)] = &[
         Some(("localhost:port", "`localhost:port` is not an address")),
     ),
     (
+        "MAILROOM_HTTP_ADDR",
+        "127.0.0.1:18080",
+        Some(("localhost", "`localhost` is not an address")),
+    ),
+    (
+        "MAILROOM_INGEST_TOKEN",
+        "0123456789abcdef0123",
+        Some(("short", "a 5-character token is too easy to guess")),
+    ),
+    (
+        "MAILROOM_SUPABASE_HOOK_SECRET",
+        "v1,whsec_MDEyMzQ1Njc4OWFiY2RlZg==",
+        Some(("v1,whsec_!!", "the base64 part does not decode")),
+    ),
+    (
+        "MAILROOM_SUPABASE_URL",
+        "https://abc.supabase.co",
+        Some(("ftp://x", "`ftp://x` is not an http(s) URL")),
+    ),
+    (
+        "MAILROOM_HTTP_MAX_IN_FLIGHT",
+        "64",
+        Some(("0", "`0` is not a number of requests")),
+    ),
+    (
         "MAILROOM_DKIM_KEY",
         concat!(
             env!("CARGO_MANIFEST_DIR"),

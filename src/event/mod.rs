@@ -33,6 +33,9 @@ pub use checks::{check_link, parse_address, recipient_address};
 pub use data::{Data, DataField, FieldKind, FieldValue, Lifetime, Link, OneTimeCode};
 pub use parse::{parse, parse_detailed};
 pub(crate) use parse::{parse_client, parse_user};
+/// JSON with a key given twice refused (see `strict.rs`), for the other payloads that
+/// carry an event's parties (the identity providers' hooks).
+pub(crate) use strict::from_slice as strict_json;
 
 /// Events larger than this are refused before parsing: a user event is about 1 KB.
 pub const MAX_EVENT_BYTES: usize = 64 * 1024;
@@ -93,6 +96,10 @@ pub struct Event {
     pub user: UserRef,
     pub client: ClientRef,
     pub data: Data,
+    /// `notification.locale`: the language of the request that caused the email (Auth0's
+    /// request language), any JSON value, judged by language negotiation after
+    /// `user.locale`.
+    pub notification_locale: Option<Value>,
 }
 
 /// The user an event is about: inline (the Auth0 profile shape) or only referenced by id.

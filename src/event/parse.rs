@@ -42,6 +42,11 @@ fn parse_inner(
     let user = user_ref(&mut root)?;
     let client = client_ref(&mut root)?;
     let data = event_data(&mut root, options)?;
+    // Like `user.locale`, any value is carried and judged by negotiation, never refused.
+    let notification_locale = match root.get_mut("notification") {
+        Some(Value::Object(n)) => n.remove("locale"),
+        _ => None,
+    };
     Ok(Event {
         id,
         event_type,
@@ -49,6 +54,7 @@ fn parse_inner(
         user,
         client,
         data,
+        notification_locale,
     })
 }
 

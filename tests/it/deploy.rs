@@ -1,7 +1,8 @@
 //! The operator artifacts in `deploy/`: the Prometheus alert rules pass `promtool check rules`
 //! and their unit tests (`promtool test rules`), and every series the rules and the Grafana
 //! dashboard query is one the worker exports (so a renamed series cannot leave a panel
-//! silently empty).
+//! silently empty); the Auth0 Action passes its self-test under Node (and, in `serve.rs`,
+//! runs against a live `serve`); the Terraform example parses and names only stubs that exist.
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -48,6 +49,7 @@ fn exported() -> BTreeSet<String> {
     metrics::translation_fallback("de");
     metrics::lookup("user", "found", 0.001);
     metrics::store_op("claim", 0.001);
+    metrics::ingest("events", 202, 0.001);
     let mut names = BTreeSet::new();
     for line in mailroom::metrics::encode().lines() {
         let mut words = line.split_whitespace();
@@ -129,4 +131,36 @@ fn the_dashboard_and_the_rules_query_only_series_the_worker_exports() {
             );
         }
     }
+}
+
+fn run(program: &str, args: &[&str]) -> std::process::Output {
+    Command::new(program)
+        .current_dir(root())
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} runs (scripts/setup-test-env.sh installs it): {e}"))
+}
+
+#[test]
+fn the_auth0_action_passes_its_self_test_under_node() {
+    let o = run("node", &["deploy/auth0/test/selftest.mjs"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("selftest:") && out.contains("passed"), "{out}");
+}
+
+#[test]
+fn the_terraform_example_parses_and_uses_every_stub() {
+    let o = run("python3", &["scripts/check-terraform.py"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("check-terraform: ok"), "{out}");
 }

@@ -16,5 +16,6 @@ mod props;
 mod reload;
 mod render;
 mod secrets;
+mod serve;
 mod worker;
 mod workload;
