@@ -34,7 +34,7 @@ pub fn run(args: ServeArgs, settings: Settings) -> anyhow::Result<i32> {
         .into());
     }
     let supabase = match (s.supabase_secret, s.supabase_url) {
-        (Some(key), Some(url)) => Some((key, url)),
+        (Some(key), Some(url)) => Some((crate::ingest::auth::WebhookKey::new(&key), url)),
         (Some(_), None) => {
             return Err(ConfigError::Value {
                 key: "MAILROOM_SUPABASE_URL".to_owned(),

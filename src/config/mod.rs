@@ -36,7 +36,7 @@ use unic_langid::LanguageIdentifier;
 pub use crate::brand::BrandDefaults;
 pub use keys::{CONFIG_ENV, KEYS, Key, Shown};
 pub use listing::{help_text, readme_table};
-pub use secret::{Secret, SecretUrl};
+pub use secret::{HookSecret, Secret, SecretUrl};
 pub use serve::ServeSettings;
 
 use keys::Apply;

@@ -1,5 +1,5 @@
-//! Values that must never be shown: [`Secret`] (a client secret) and [`SecretUrl`] (a URL that
-//! may carry a password). Both print as a redacted form in `Debug`, so settings can be logged.
+//! Values that must never be shown: [`Secret`] (a client secret), [`SecretUrl`] (a URL that
+//! may carry a password) and [`HookSecret`] (a webhook signing key). Both print as a redacted form in `Debug`, so settings can be logged.
 
 /// A secret value (a client secret): usable, never shown.
 #[derive(Clone, PartialEq, Eq)]
@@ -55,5 +55,41 @@ impl SecretUrl {
 impl std::fmt::Debug for SecretUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.redacted())
+    }
+}
+
+/// A Standard Webhooks signing key, decoded (Supabase shows it as `v1,whsec_<base64>`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct HookSecret(Vec<u8>);
+
+impl HookSecret {
+    /// Reads `v1,whsec_<base64>` (or `whsec_<base64>`, or the bare base64). The error does
+    /// not show the value.
+    pub fn parse(secret: &str) -> Result<HookSecret, String> {
+        use base64::Engine as _;
+        let s = secret.trim();
+        let s = s.strip_prefix("v1,").unwrap_or(s);
+        let s = s.strip_prefix("whsec_").unwrap_or(s);
+        let key = base64::engine::general_purpose::STANDARD
+            .decode(s)
+            .map_err(|_| "is not `v1,whsec_<base64>` (the base64 part does not decode)")?;
+        if key.len() < 16 {
+            return Err(format!(
+                "holds a {}-byte key; a signing key has at least 16 bytes",
+                key.len()
+            ));
+        }
+        Ok(HookSecret(key))
+    }
+
+    /// The key's bytes; only for the HMAC.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for HookSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
     }
 }

@@ -2,8 +2,7 @@
 
 use std::net::SocketAddr;
 
-use super::{ConfigError, Secret, bad};
-use crate::ingest::auth::WebhookKey;
+use super::{ConfigError, HookSecret, Secret, bad};
 
 /// What `mailroom serve` listens on and whom it lets in.
 #[derive(Debug, Clone)]
@@ -14,7 +13,7 @@ pub struct ServeSettings {
     /// `serve` listens on loopback only.
     pub token: Option<Secret>,
     /// `MAILROOM_SUPABASE_HOOK_SECRET`: without it the Supabase endpoint refuses (401).
-    pub supabase_secret: Option<WebhookKey>,
+    pub supabase_secret: Option<HookSecret>,
     /// `MAILROOM_SUPABASE_URL`.
     pub supabase_url: Option<url::Url>,
     /// Requests handled at once; past it, 503.
@@ -55,8 +54,8 @@ pub(super) fn token(key: &str, v: &str) -> Result<Secret, ConfigError> {
     Ok(Secret::new(v))
 }
 
-pub(super) fn hook_secret(key: &str, v: &str) -> Result<WebhookKey, ConfigError> {
-    WebhookKey::parse(v)
+pub(super) fn hook_secret(key: &str, v: &str) -> Result<HookSecret, ConfigError> {
+    HookSecret::parse(v)
         .map_err(|why| bad(key, format!("the secret {why}; the value is not shown")))
 }
 

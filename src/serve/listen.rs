@@ -20,7 +20,7 @@ pub const MAX_CONNECTIONS: usize = 4096;
 /// Connections the kernel holds for us before we accept them. tokio's `bind` asks for 128,
 /// which a burst of clients connecting at once overflows (a dropped SYN is retried after a
 /// second: the benchmark's p99.9 showed it); the kernel caps this at `somaxconn`.
-const BACKLOG: u32 = 4096;
+pub const BACKLOG: u32 = 4096;
 
 /// A listening socket on `addr` with [`BACKLOG`].
 pub fn bind(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {

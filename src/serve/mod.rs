@@ -305,7 +305,7 @@ impl Ingest {
         {
             crate::ingest::auth::bearer(
                 headers.get(header::AUTHORIZATION).map(|v| v.as_bytes()),
-                token,
+                token.expose(),
             )?;
         }
         json_content_type(headers)
