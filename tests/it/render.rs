@@ -400,3 +400,66 @@ fn remembered_messages_never_leak_between_emails() {
         }
     }
 }
+
+/// Whether `word` (no spaces) runs a sentence into the next: two lowercase letters, a full
+/// stop, `!` or `?`, then an uppercase letter (`account.Confirm`; `z.B.` is an abbreviation).
+/// Links and addresses are not sentences.
+fn glued(word: &str) -> bool {
+    if word.contains("://") || word.contains('@') || word.starts_with("www.") {
+        return false;
+    }
+    let c: Vec<char> = word.chars().collect();
+    c.windows(4).any(|w| {
+        w[0].is_lowercase()
+            && w[1].is_lowercase()
+            && matches!(w[2], '.' | '!' | '?')
+            && w[3].is_uppercase()
+    })
+}
+
+#[test]
+fn no_text_part_glues_two_sentences_or_a_sentence_and_a_label() {
+    assert!(glued("account.Confirm"));
+    assert!(!glued("https://acme.test/Verify") && !glued("e.g.") && !glued("z.B."));
+    let p = pipeline();
+    let catalog = p.renderer().catalog().clone();
+    let mut checked = 0;
+    for (name, info) in p.renderer().templates() {
+        for sample in &info.samples {
+            let sample = sample.file_stem().unwrap().to_string_lossy().into_owned();
+            for (index, locale) in catalog.locales().iter().enumerate() {
+                let tag = locale.tag.clone();
+                let out = mailroom::preview::preview_sample(&p, name, Some(&tag), Some(&sample))
+                    .unwrap_or_else(|e| panic!("{name}/{sample}/{tag}: {e}"));
+                let text = &out.rendered.text;
+                for syntax in ["{#", "#}", "{{", "}}", "{%", "%}"] {
+                    assert!(
+                        !text.contains(syntax),
+                        "{name}/{sample}/{tag}: `{syntax}` in\n{text}"
+                    );
+                }
+                for word in text.split_whitespace() {
+                    assert!(!glued(word), "{name}/{sample}/{tag}: `{word}` in\n{text}");
+                }
+                // A button's label stands on a line of its own, in every script.
+                let button = match name.as_str() {
+                    "verify_email" => Some("verify-email-action"),
+                    "welcome_email" => Some("welcome-action"),
+                    _ => None,
+                };
+                if let Some(id) = button
+                    && let Ok(label) = catalog.format(index, id, None, mailroom::i18n::Markup::Text)
+                    && text.contains(&label.text)
+                {
+                    assert!(
+                        text.lines().any(|l| l.trim() == label.text),
+                        "{name}/{sample}/{tag}: `{}` is not on its own line in\n{text}",
+                        label.text
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 3 * 7, "{checked} renders checked");
+}
