@@ -46,6 +46,9 @@ pub const DEFAULT_ROUTES: &[(&str, &str)] = &[
     ("user.verification_requested", "verify_email"),
     ("user.verification_code_requested", "verify_email_by_code"),
     ("user.signed_up", "welcome_email"),
+    ("user.password_reset_requested", "reset_email"),
+    ("user.password_reset_code_requested", "reset_email_by_code"),
+    ("provider.test_requested", "provider_test"),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -418,13 +418,13 @@ async fn every_refusal_has_its_status_and_kind_and_publishes_nothing() {
             "unroutable",
         ),
         case(
-            "an Auth0 type without a route (reset_email: no template routed by default)",
+            "an Auth0 type without a route (enrollment_email: no template routed by default)",
             auth0,
             &[JSON, BEARER],
             with(
                 auth0_event(),
                 "notification.message_type",
-                json!("reset_email"),
+                json!("enrollment_email"),
             )
             .to_string(),
             422,
@@ -1259,4 +1259,43 @@ async fn serve_reloads_templates_on_change_and_sighup_and_keeps_the_last_good_se
         .status();
     assert_eq!(wait_reloads(&serve, "ok", 3.0).await, 3.0);
     assert_eq!(serve.terminate().map(|s| s.success()), Some(true));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_password_resets_and_the_provider_test_become_emails() {
+    let out = tempfile::tempdir().unwrap();
+    let serve = Serve::start(&["--outbox", out.path().to_str().unwrap()], &[]);
+    let url = serve.url("/v1/auth0/custom-email-provider");
+    let reset = with(
+        auth0_event(),
+        "notification.message_type",
+        json!("reset_email"),
+    );
+    let a = post(&url, &[JSON], reset.to_string()).await;
+    assert_eq!(a.status, 202, "{a:?}");
+    assert_eq!(a.body["template"], "reset_email");
+    let id = a.body["id"].as_str().unwrap();
+    // pt-BR from user_metadata.lang; Auth0's link from the stub.
+    assert_eq!(subject_of(out.path(), id), "Redefina sua senha do Acme");
+
+    let mut code = with(
+        auth0_event(),
+        "notification.message_type",
+        json!("reset_email_by_code"),
+    );
+    code["notification"]["html"] = json!("<p>mailroom-code: 739215</p>");
+    let a = post(&url, &[JSON], code.to_string()).await;
+    assert_eq!(a.status, 202, "{a:?}");
+    let subject = subject_of(out.path(), a.body["id"].as_str().unwrap());
+    assert!(subject.starts_with("739215 "), "{subject}");
+
+    let mut test = with(
+        auth0_event(),
+        "notification.message_type",
+        json!("try_provider_configuration_email"),
+    );
+    test["notification"]["html"] = json!("<p>mailroom: try_provider_configuration_email</p>");
+    let a = post(&url, &[JSON], test.to_string()).await;
+    assert_eq!(a.status, 202, "{a:?}");
+    assert_eq!(a.body["template"], "provider_test");
 }
