@@ -48,6 +48,9 @@ pub const DEFAULT_ROUTES: &[(&str, &str)] = &[
     ("user.signed_up", "welcome_email"),
     ("user.password_reset_requested", "reset_email"),
     ("user.password_reset_code_requested", "reset_email_by_code"),
+    ("user.login_code_requested", "passwordless_email"),
+    ("user.mfa_code_requested", "mfa_oob_code"),
+    ("user.mfa_enrollment_requested", "enrollment_email"),
     ("provider.test_requested", "provider_test"),
 ];
 

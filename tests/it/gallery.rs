@@ -97,8 +97,8 @@ async fn the_index_lists_every_template_locale_and_application_in_its_language()
         "unescaped script in the index"
     );
     assert!(body.contains("&lt;Dev&gt; Tools &amp; Co"));
-    // 6 templates × (2 samples + 4 clients) × 7 locales, every one rendered.
-    assert_eq!(body.matches("data-template=").count(), 6 * 6 * 7);
+    // 9 templates × (2 samples + 4 clients) × 7 locales, every one rendered.
+    assert_eq!(body.matches("data-template=").count(), 9 * 6 * 7);
     assert!(!body.contains("class=\"error\""));
 }
 

@@ -418,13 +418,13 @@ async fn every_refusal_has_its_status_and_kind_and_publishes_nothing() {
             "unroutable",
         ),
         case(
-            "an Auth0 type without a route (enrollment_email: no template routed by default)",
+            "an Auth0 type without a route (blocked_account: no template routed by default)",
             auth0,
             &[JSON, BEARER],
             with(
                 auth0_event(),
                 "notification.message_type",
-                json!("enrollment_email"),
+                json!("blocked_account"),
             )
             .to_string(),
             422,
