@@ -7,7 +7,9 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::checks::check_link;
-use super::{EventError, MAX_CODE_CHARS, MAX_TTL_SECONDS, ParseOptions, Shown, clip};
+use super::{
+    EventError, MAX_CODE_CHARS, MAX_NAME_CHARS, MAX_TTL_SECONDS, ParseOptions, Shown, clip,
+};
 
 /// Declares the known fields of `data`, one line each: the [`DataField`] variant, the field's
 /// name (on the wire, in `template.toml`, in templates, and as the [`Data`] member) and the
@@ -91,6 +93,12 @@ data_fields! {
     Code => code: OneTimeCode,
     /// How long the link or code works, in seconds.
     TtlSeconds => ttl_seconds: Lifetime,
+    /// Who sent an invitation: a name, one line.
+    InviterName => inviter_name: Label,
+    /// The organization an invitation is to: a name, one line.
+    OrganizationName => organization_name: Label,
+    /// The address an email change goes to.
+    NewEmail => new_email: EmailAddress,
 }
 
 impl DataField {
@@ -113,7 +121,7 @@ impl DataField {
         sorted
     };
 
-    /// The known fields' names, for error messages: `url, code, ttl_seconds`.
+    /// The known fields' names, for error messages: `url, code, ttl_seconds, …`.
     pub fn known() -> String {
         DataField::ALL
             .iter()
@@ -216,6 +224,41 @@ impl FieldKind for Lifetime {
                 "expected a whole number of seconds from 1 to {MAX_TTL_SECONDS}, found {}",
                 Shown(value)
             )),
+        }
+    }
+}
+
+/// A name to show (an inviter, an organization): a string, made one line and cut at
+/// [`MAX_NAME_CHARS`] characters as user names are; untrusted, always escaped where shown.
+pub struct Label;
+
+impl FieldKind for Label {
+    type Value = String;
+    fn check(value: &Value, _: ParseOptions) -> Result<String, String> {
+        let Value::String(s) = value else {
+            return Err(format!("expected a string, found {}", Shown(value)));
+        };
+        let line = crate::text::one_line(&crate::inert::inert(s));
+        let cut = crate::inert::take_graphemes(&line, MAX_NAME_CHARS).trim();
+        if cut.is_empty() {
+            return Err("must not be empty".to_owned());
+        }
+        Ok(cut.to_owned())
+    }
+}
+
+/// An email address to show (the new address of an email change).
+pub struct EmailAddress;
+
+impl FieldKind for EmailAddress {
+    type Value = String;
+    fn check(value: &Value, _: ParseOptions) -> Result<String, String> {
+        let Value::String(s) = value else {
+            return Err(format!("expected a string, found {}", Shown(value)));
+        };
+        match super::checks::parse_address(s.trim()) {
+            Some(a) => Ok(a.to_string()),
+            None => Err(format!("`{}` is not an email address", clip(s, 80))),
         }
     }
 }

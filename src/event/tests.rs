@@ -155,7 +155,10 @@ fn every_data_field_has_one_name_and_a_sorted_place() {
     names.sort_unstable();
     let by_name: Vec<&str> = DataField::BY_NAME.iter().map(|f| f.name()).collect();
     assert_eq!(by_name, names);
-    assert_eq!(DataField::known(), "url, code, ttl_seconds");
+    assert_eq!(
+        DataField::known(),
+        "url, code, ttl_seconds, inviter_name, organization_name, new_email"
+    );
 }
 
 fn data(json: &str) -> Result<Data, String> {
@@ -167,11 +170,31 @@ fn data(json: &str) -> Result<Data, String> {
 
 #[test]
 fn data_fields_are_checked_by_their_kind_and_null_is_absent() {
-    let d =
-        data(r#"{"url":" https://a.test/v ","code":" AB-12 ","ttl_seconds":60,"x":1}"#).unwrap();
+    let d = data(
+        r#"{"url":" https://a.test/v ","code":" AB-12 ","ttl_seconds":60,"x":1,
+            "inviter_name":"Ana\r\nLima","organization_name":" Lima & Filhos ",
+            "new_email":" ana@new.test "}"#,
+    )
+    .unwrap();
     assert_eq!(d.url.as_deref(), Some("https://a.test/v"));
     assert_eq!(d.code.as_deref(), Some("AB-12"));
     assert_eq!(d.ttl_seconds, Some(60));
+    // Names are one line (no header or paragraph can start in one), trimmed.
+    assert_eq!(d.inviter_name.as_deref(), Some("Ana Lima"));
+    assert_eq!(d.organization_name.as_deref(), Some("Lima & Filhos"));
+    assert_eq!(d.new_email.as_deref(), Some("ana@new.test"));
+    assert_eq!(
+        data(r#"{"organization_name":{"x":1}}"#).unwrap_err(),
+        "data.organization_name: expected a string, found an object"
+    );
+    assert_eq!(
+        data(r#"{"inviter_name":"  "}"#).unwrap_err(),
+        "data.inviter_name: must not be empty"
+    );
+    assert_eq!(
+        data(r#"{"new_email":"not an address"}"#).unwrap_err(),
+        "data.new_email: `not an address` is not an email address"
+    );
     assert!(DataField::ALL.iter().all(|f| f.is_present(&d)));
     assert_eq!(d.raw["x"], 1);
     assert_eq!(

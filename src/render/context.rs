@@ -160,7 +160,7 @@ mod tests {
         let event = crate::event::parse(event, Default::default()).unwrap();
         assert_eq!(
             serde_json::to_string(&DataContext(&event.data)).unwrap(),
-            r#"{"a":1,"code":null,"ttl_seconds":60,"url":"https://a.test/v","zz":2}"#
+            r#"{"a":1,"code":null,"inviter_name":null,"new_email":null,"organization_name":null,"ttl_seconds":60,"url":"https://a.test/v","zz":2}"#
         );
     }
 }

@@ -276,7 +276,7 @@ mod tests {
         );
         assert_eq!(
             errors[0].message,
-            "requires `tl_seconds`, which is not a known data field (known: url, code, ttl_seconds)"
+            "requires `tl_seconds`, which is not a known data field (known: url, code, ttl_seconds, inviter_name, organization_name, new_email)"
         );
         // The known field is still required.
         let renderer = renderer.unwrap();

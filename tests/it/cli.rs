@@ -187,7 +187,7 @@ fn preview_of_a_template_sample_in_each_format() {
         &["preview", "welcome_emial", "--locale", "en"],
         None,
     );
-    assert!(stderr(&o).contains("unknown template `welcome_emial` (known: enrollment_email, mfa_oob_code, passwordless_email, provider_test, reset_email, reset_email_by_code, verify_email, verify_email_by_code, welcome_email)"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("unknown template `welcome_emial` (known: change_email, enrollment_email, mfa_oob_code, passwordless_email, provider_test, reset_email, reset_email_by_code, user_invitation, verify_email, verify_email_by_code, welcome_email)"), "{}", stderr(&o));
 }
 
 #[test]
@@ -215,10 +215,10 @@ fn check_passes_on_the_shipped_templates() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("check ok: 0 error(s), 0 warning(s), 126 render(s), 0 failed"),
+        out.contains("check ok: 0 error(s), 0 warning(s), 161 render(s), 0 failed"),
         "{out}"
     );
-    assert!(out.contains("ar          73/73     100.0%"), "{out}");
+    assert!(out.contains("ar          92/92     100.0%"), "{out}");
 }
 
 #[test]
@@ -291,7 +291,7 @@ fn check_flags_missing_and_unused_messages() {
         ),
         "{out}"
     );
-    assert!(out.contains("fr          72/73"), "{out}");
+    assert!(out.contains("fr          91/92"), "{out}");
 }
 
 #[test]
@@ -310,7 +310,7 @@ fn check_speaks_json_and_github_annotations_for_ci() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["verdict"], "failed");
     assert_eq!(v["exit_code"], 1);
-    assert_eq!(v["renders"], 126);
+    assert_eq!(v["renders"], 161);
     assert!(v["errors"].as_u64().unwrap() >= 1);
     let first = v["diagnostics"]
         .as_array()
@@ -326,7 +326,7 @@ fn check_speaks_json_and_github_annotations_for_ci() {
     assert_eq!(first["severity"], "error");
     assert_eq!(first["file"], "templates/verify_email/body.html");
     assert_eq!(first["line"], 6);
-    assert_eq!(v["coverage"]["fr"]["total"], 73);
+    assert_eq!(v["coverage"]["fr"]["total"], 92);
     assert_eq!(v["css"]["welcome_email"]["inlined"], "at load");
 
     let o = mailroom(d.path(), &["check", "--format", "github"], None);

@@ -97,8 +97,8 @@ async fn the_index_lists_every_template_locale_and_application_in_its_language()
         "unescaped script in the index"
     );
     assert!(body.contains("&lt;Dev&gt; Tools &amp; Co"));
-    // 9 templates × (2 samples + 4 clients) × 7 locales, every one rendered.
-    assert_eq!(body.matches("data-template=").count(), 9 * 6 * 7);
+    // (23 samples of 11 templates + 11 × 4 clients) × 7 locales, every one rendered.
+    assert_eq!(body.matches("data-template=").count(), (23 + 11 * 4) * 7);
     assert!(!body.contains("class=\"error\""));
 }
 

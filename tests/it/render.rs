@@ -324,7 +324,7 @@ fn templates_that_cannot_be_inlined_at_load_are_inlined_per_email_and_named() {
     assert_eq!(report.exit_code(), 0, "{printed}");
     assert!(
         printed.contains(
-            "CSS inlined at load: enrollment_email, mfa_oob_code, passwordless_email, provider_test, reset_email, reset_email_by_code, verify_email\n"
+            "CSS inlined at load: change_email, enrollment_email, mfa_oob_code, passwordless_email, provider_test, reset_email, reset_email_by_code, user_invitation, verify_email\n"
         ),
         "{printed}"
     );
