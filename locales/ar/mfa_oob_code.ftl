@@ -1,9 +1,10 @@
 ## mfa_oob_code: the second-step code sent by email while someone signs in with the right
 ## password. A security email.
 
-# Starts with the code. $code (String): digits, possibly letters. $client (String): the
+# Starts with the code, after a right-to-left mark ({"\u200F"}): an alphanumeric code
+# first would turn the whole subject left-to-right in mail clients that use dir=auto. $code (String): digits, possibly letters. $client (String): the
 # application's name, any script.
-mfa-code-subject = { $code } هو رمز التحقق الخاص بك في { $client }
+mfa-code-subject = {"\u200F"}{ $code } هو رمز التحقق الخاص بك في { $client }
 mfa-code-preheader = هناك من يسجّل الدخول إلى حسابك باستخدام كلمة مرورك.
 mfa-code-heading = رمز التحقق من تسجيل الدخول
 # Shown right above the code.

@@ -1,9 +1,10 @@
 ## passwordless_email: a one-time code to sign in without a password, and a one-click
 ## sign-in link when the identity provider gives one.
 
-# Starts with the code. $code (String): digits, possibly letters. $client (String): the
+# Starts with the code, after a right-to-left mark ({"\u200F"}): an alphanumeric code
+# first would turn the whole subject left-to-right in mail clients that use dir=auto. $code (String): digits, possibly letters. $client (String): the
 # application's name, any script.
-passwordless-subject = { $code } هو رمز تسجيل الدخول إلى { $client }
+passwordless-subject = {"\u200F"}{ $code } هو رمز تسجيل الدخول إلى { $client }
 passwordless-preheader = استخدم هذا الرمز لتسجيل الدخول إلى { $client }.
 passwordless-heading = رمز تسجيل الدخول
 # Shown right above the code.

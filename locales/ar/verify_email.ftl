@@ -10,4 +10,4 @@ verify-email-intro = شكرًا لتسجيلك في { $client }! يُرجى تأ
 verify-email-action = تأكيد عنوان بريدي الإلكتروني
 # $duration (String) - a localized duration built from duration-*, e.g. "24 ساعة".
 verify-email-expiry = تنتهي صلاحية هذا الرابط خلال { $duration }.
-verify-email-ignore = إذا لم تكن قد سجّلت في { $client }، فيمكنك تجاهل هذه الرسالة بأمان. لن يُنشأ أي حساب.
+verify-email-ignore = إذا لم تكن قد سجّلت في { $client }، فيمكنك تجاهل هذه الرسالة بأمان، فلن يُؤكَّد هذا العنوان ما لم تنقر على الزر.

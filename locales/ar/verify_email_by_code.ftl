@@ -1,7 +1,7 @@
 ## verify_email_by_code: a one-time code to type into the application.
 
 # $client (String) - the application's name. $code (String) - the code itself.
-verify-code-subject = { $code } هو رمز التحقق الخاص بك في { $client }
+verify-code-subject = {"\u200F"}{ $code } هو رمز التحقق الخاص بك في { $client }
 verify-code-preheader = استخدم هذا الرمز لتأكيد عنوان بريدك الإلكتروني.
 verify-code-heading = رمز التحقق الخاص بك
 verify-code-intro = أدخل هذا الرمز في { $client } لتأكيد عنوان بريدك الإلكتروني:

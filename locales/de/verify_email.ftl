@@ -10,4 +10,4 @@ verify-email-intro = Vielen Dank für Ihre Registrierung bei { $client }! Bitte 
 verify-email-action = E-Mail-Adresse bestätigen
 # $duration (String) - a localized duration built from duration-*, in the dative case, e.g. "24 Stunden".
 verify-email-expiry = Dieser Link läuft in { $duration } ab.
-verify-email-ignore = Falls Sie sich nicht bei { $client } registriert haben, können Sie diese E-Mail einfach ignorieren. Es wird kein Konto erstellt.
+verify-email-ignore = Falls Sie sich nicht bei { $client } registriert haben, können Sie diese E-Mail einfach ignorieren: Ohne einen Klick auf die Schaltfläche bleibt diese Adresse unbestätigt.

@@ -2,7 +2,7 @@
 
 # $client (String) - the application's name.
 welcome-subject = Willkommen bei { $client }!
-welcome-preheader = Ihr Konto ist bereit. So legen Sie los.
+welcome-preheader = Ihr Konto ist startklar.
 welcome-heading = Willkommen bei { $client }!
 welcome-intro = Ihr Konto ist fertig eingerichtet. Schön, dass Sie dabei sind!
 welcome-next = Alles, was Sie brauchen, ist nur einen Klick entfernt. Legen Sie einfach los, wann immer Sie möchten.

@@ -10,4 +10,4 @@ verify-email-intro = Thanks for signing up for { $client }! Please confirm that 
 verify-email-action = Confirm my email address
 # $duration (String) - a localized duration built from duration-*, e.g. "24 hours".
 verify-email-expiry = This link expires in { $duration }.
-verify-email-ignore = If you didn't sign up for { $client }, you can safely ignore this email. No account will be created.
+verify-email-ignore = If you didn't sign up for { $client }, you can safely ignore this email: without a click on the button, this address stays unconfirmed.

@@ -2,7 +2,7 @@
 
 # $client (String) - the application's name.
 welcome-subject = Welcome to { $client }!
-welcome-preheader = Your account is ready. Here's how to get started.
+welcome-preheader = Your account is ready to use.
 welcome-heading = Welcome to { $client }!
 welcome-intro = Your account is all set. We're glad to have you with us.
 welcome-next = Everything you need is one click away. Jump in whenever you're ready.

@@ -10,4 +10,4 @@ verify-email-intro = ¡Gracias por registrarte en { $client }! Confirma que esta
 verify-email-action = Confirmar mi correo electrónico
 # $duration (String) - a localized duration built from duration-*, e.g. "24 horas".
 verify-email-expiry = Este enlace caduca en { $duration }.
-verify-email-ignore = Si no te has registrado en { $client }, puedes ignorar este correo sin problema. No se creará ninguna cuenta.
+verify-email-ignore = Si no te registraste en { $client }, puedes ignorar este correo sin problema: si no haces clic en el botón, esta dirección no quedará confirmada.

@@ -2,7 +2,7 @@
 
 # $client (String) - the application's name.
 welcome-subject = ¡Te damos la bienvenida a { $client }!
-welcome-preheader = Tu cuenta está lista. Te contamos cómo empezar.
+welcome-preheader = Tu cuenta ya está lista para usar.
 welcome-heading = ¡Te damos la bienvenida a { $client }!
 welcome-intro = Tu cuenta ya está lista. Nos alegra mucho tenerte con nosotros.
 welcome-next = Todo lo que necesitas está a un solo clic. Empieza cuando quieras.

@@ -10,4 +10,4 @@ verify-email-intro = { $client }にご登録いただき、ありがとうござ
 verify-email-action = メールアドレスを確認する
 # $duration (String) - a localized duration built from duration-*, e.g. "24時間".
 verify-email-expiry = このリンクの有効期限は{ $duration }です。
-verify-email-ignore = { $client }へのご登録にお心当たりがない場合は、このメールを破棄していただいて問題ありません。アカウントが作成されることはありません。
+verify-email-ignore = { $client }へのご登録にお心当たりがない場合は、このメールを破棄していただいて問題ありません。ボタンをクリックしない限り、このメールアドレスは確認済みになりません。

@@ -2,7 +2,7 @@
 
 # $client (String) - the application's name.
 welcome-subject = { $client }へようこそ！
-welcome-preheader = アカウントの準備が整いました。ご利用の始め方をご案内します。
+welcome-preheader = アカウントの準備が整いました。すぐにご利用いただけます。
 welcome-heading = { $client }へようこそ！
 welcome-intro = アカウントの準備が整いました。ご登録いただき、誠にありがとうございます。
 welcome-next = 必要な機能には、すべてワンクリックでアクセスできます。お好きなタイミングでさっそくお使いください。

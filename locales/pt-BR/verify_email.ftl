@@ -10,4 +10,4 @@ verify-email-intro = Obrigado por se cadastrar em { $client }! Confirme que este
 verify-email-action = Confirmar meu e-mail
 # $duration (String) - a localized duration built from duration-*, e.g. "24 horas".
 verify-email-expiry = Este link expira em { $duration }.
-verify-email-ignore = Se você não se cadastrou em { $client }, pode ignorar este e-mail com segurança. Nenhuma conta será criada.
+verify-email-ignore = Se você não se cadastrou em { $client }, pode ignorar este e-mail com segurança: sem um clique no botão, este endereço continua sem confirmação.

@@ -471,3 +471,36 @@ fn no_text_part_glues_two_sentences_or_a_sentence_and_a_label() {
     }
     assert!(checked >= 3 * 7, "{checked} renders checked");
 }
+
+/// The direction the first strong character gives (what `dir=auto` decides): Arabic letters
+/// and the right-to-left mark are right to left, Latin letters left to right; digits,
+/// punctuation and spaces decide nothing.
+fn first_strong_is_rtl(s: &str) -> Option<bool> {
+    s.chars().find_map(|c| match c {
+        '\u{200F}' | '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' => Some(true),
+        '\u{200E}' => Some(false),
+        c if c.is_alphabetic() => Some(false),
+        _ => None,
+    })
+}
+
+#[test]
+fn arabic_subjects_read_right_to_left_even_when_a_code_leads() {
+    let p = pipeline();
+    let catalog = p.renderer().catalog().clone();
+    let ar = catalog.index_of("ar").expect("ar is shipped");
+    let tag = catalog.locale(ar).tag.clone();
+    for (name, info) in p.renderer().templates() {
+        for sample in &info.samples {
+            let sample = sample.file_stem().unwrap().to_string_lossy().into_owned();
+            let out = mailroom::preview::preview_sample(&p, name, Some(&tag), Some(&sample))
+                .unwrap_or_else(|e| panic!("{name}/{sample}: {e}"));
+            let subject = &out.rendered.subject;
+            assert_eq!(
+                first_strong_is_rtl(subject),
+                Some(true),
+                "{name}/{sample}: `{subject}` would show left to right"
+            );
+        }
+    }
+}
