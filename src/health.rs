@@ -1,6 +1,7 @@
 //! The operator's endpoints of `run`: `/metrics` (Prometheus), `/healthz` (the process
 //! answers) and `/readyz` (it is consuming: a broker session is up and a template set is
-//! loaded, which the worker has before it consumes). The only HTTP of the worker; it knows
+//! loaded, which the worker has before it consumes). `serve` routes the same `/metrics` and
+//! `/healthz` beside its own readiness. The only HTTP of the worker; it knows
 //! axum, the core does not.
 
 use std::sync::Arc;
@@ -11,7 +12,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-async fn metrics() -> Response {
+/// `/metrics`: the registry in the OpenMetrics text format (`serve` routes it too).
+pub(crate) async fn metrics() -> Response {
     (
         [(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
         crate::metrics::encode(),
@@ -19,7 +21,8 @@ async fn metrics() -> Response {
         .into_response()
 }
 
-async fn healthz() -> &'static str {
+/// `/healthz`: the process answers.
+pub(crate) async fn healthz() -> &'static str {
     "ok\n"
 }
 

@@ -116,9 +116,9 @@ pub fn router(ingest: Arc<Ingest>) -> axum::Router {
             Endpoint::Supabase.path(),
             post(|s: State<Arc<Ingest>>, r: Request| handle(s, Endpoint::Supabase, r)),
         )
-        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/healthz", get(crate::health::healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
+        .route("/metrics", get(crate::health::metrics))
         .fallback(|| async {
             refused(
                 None,
@@ -149,14 +149,6 @@ async fn readyz(State(ingest): State<Arc<Ingest>>) -> Response {
         )
             .into_response(),
     }
-}
-
-async fn metrics() -> Response {
-    (
-        [(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
-        crate::metrics::encode(),
-    )
-        .into_response()
 }
 
 fn json_response(status: StatusCode, body: &Value) -> Response {
