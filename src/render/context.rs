@@ -72,10 +72,12 @@ impl Renderer {
     }
 }
 
-/// The largest unit that expresses `secs` as a whole number: days, then hours, else minutes
-/// (rounded down, never below one: a link must not seem to live longer than it does).
+/// The unit that expresses `secs` as a whole number: days beyond 48 hours, then hours, else
+/// minutes (rounded down, never below one: a link must not seem to live longer than it does).
 pub fn largest_unit(secs: u64) -> (&'static str, u64) {
-    if secs >= 86_400 && secs.is_multiple_of(86_400) {
+    // Up to 48 hours a lifetime reads in hours, as products say it ("24 hours", not "1 day":
+    // a day sounds like "until tomorrow"); beyond, in whole days.
+    if secs > 48 * 3_600 && secs.is_multiple_of(86_400) {
         ("duration-days", secs / 86_400)
     } else if secs >= 3_600 && secs.is_multiple_of(3_600) {
         ("duration-hours", secs / 3_600)
@@ -144,8 +146,9 @@ mod tests {
 
     #[test]
     fn lifetimes_use_their_largest_whole_unit() {
-        assert_eq!(largest_unit(86_400), ("duration-days", 1));
-        assert_eq!(largest_unit(2 * 86_400), ("duration-days", 2));
+        assert_eq!(largest_unit(86_400), ("duration-hours", 24));
+        assert_eq!(largest_unit(2 * 86_400), ("duration-hours", 48));
+        assert_eq!(largest_unit(3 * 86_400), ("duration-days", 3));
         assert_eq!(largest_unit(36 * 3_600), ("duration-hours", 36));
         assert_eq!(largest_unit(3_600), ("duration-hours", 1));
         assert_eq!(largest_unit(5_400), ("duration-minutes", 90));
