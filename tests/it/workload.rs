@@ -46,7 +46,8 @@ fn escape(s: &str) -> String {
 
 /// The expiry text the English email must show for `ttl` seconds.
 fn english_duration(ttl: u64) -> String {
-    let (n, unit) = if ttl.is_multiple_of(86_400) {
+    // Days beyond 48 hours only, as the templates say it.
+    let (n, unit) = if ttl > 48 * 3_600 && ttl.is_multiple_of(86_400) {
         (ttl / 86_400, "day")
     } else {
         (ttl / 3_600, "hour")
@@ -56,7 +57,7 @@ fn english_duration(ttl: u64) -> String {
 
 /// Arabic forms of "N hours" by CLDR category (the generator uses whole hours or days).
 fn arabic_duration(ttl: u64) -> String {
-    let (n, one, two, few, many) = if ttl.is_multiple_of(86_400) {
+    let (n, one, two, few, many) = if ttl > 48 * 3_600 && ttl.is_multiple_of(86_400) {
         (ttl / 86_400, "يوم واحد", "يومين", "أيام", "يومًا")
     } else {
         (ttl / 3_600, "ساعة واحدة", "ساعتين", "ساعات", "ساعة")
