@@ -685,7 +685,10 @@ async fn the_same_auth0_notification_twice_gives_one_email_in_the_users_language
         "{text}"
     );
     drop(serve);
+    // serve declared the queue's retry tiers with the default delays, the rig's worker its own.
+    let declared_by_serve = topology(&rig.topology.queue);
     rig.finish().await;
+    cleanup(&declared_by_serve).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
