@@ -58,6 +58,44 @@ fn render_and_compose(c: &mut Criterion) {
     group.finish();
 }
 
+/// An email of a template set beside the same email from the defaults: a set is compiled at
+/// load like the defaults, so the two should cost the same.
+fn template_set(c: &mut Criterion) {
+    use mailroom::pipeline::SetChoice;
+    let p = pipeline();
+    let b2b = p.renderer().set_index("b2b").expect("the example set b2b");
+    let mut group = c.benchmark_group("template_set");
+    group.throughput(Throughput::Elements(1));
+    for template in ["verify_email", "welcome_email"] {
+        let event = sample(&p, template);
+        for tag in ["en", "de", "ar"] {
+            let locale = p.catalog().index_of(tag).unwrap();
+            for (name, set) in [
+                ("defaults", SetChoice::Defaults),
+                ("b2b", SetChoice::Set(b2b)),
+            ] {
+                let overrides = Overrides {
+                    template: Some(template),
+                    locale: Some(locale),
+                    set,
+                    ..Overrides::default()
+                };
+                group.bench_with_input(
+                    BenchmarkId::new(format!("{template}/{tag}"), name),
+                    &overrides,
+                    |b, o| {
+                        b.iter(|| {
+                            let prepared = p.prepare_event(&event, *o).unwrap();
+                            std::hint::black_box(prepared.message.formatted());
+                        })
+                    },
+                );
+            }
+        }
+    }
+    group.finish();
+}
+
 /// The whole core from wire bytes, over the reference workload's mix when it is present.
 fn from_wire_bytes(c: &mut Criterion) {
     let p = pipeline();
@@ -128,5 +166,11 @@ fn dkim(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, render_and_compose, from_wire_bytes, dkim);
+criterion_group!(
+    benches,
+    render_and_compose,
+    template_set,
+    from_wire_bytes,
+    dkim
+);
 criterion_main!(benches);

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::i18n::CORE_MESSAGES;
-use crate::pipeline::{Overrides, Pipeline};
+use crate::pipeline::{Overrides, Pipeline, SetChoice};
 use crate::render::CssPlan;
 
 /// The result of a check, for the command and for tests.
@@ -28,6 +28,11 @@ pub struct Report {
     pub could_not_run: bool,
     /// How each template's CSS is inlined: once at load, or per email (and why).
     pub css: BTreeMap<String, CssPlan>,
+    /// Template set → the templates whose email it changes (the others render as the
+    /// defaults do).
+    pub sets: BTreeMap<String, Vec<String>>,
+    /// (set, template, reason) for each template a set inlines per email.
+    pub set_css_per_email: Vec<(String, String, String)>,
 }
 
 impl Report {
@@ -85,7 +90,27 @@ pub fn check_keeping(settings: Settings) -> (Option<Pipeline>, Report) {
     // Start-up compared one locale per direction; a deploy check compares them all.
     pipeline.check_preinlined(true, &mut report.diagnostics);
     report.css = pipeline.renderer().css_plans().clone();
+    for set in pipeline.renderer().sets() {
+        let changes: Vec<String> = pipeline
+            .renderer()
+            .templates()
+            .keys()
+            .filter(|t| set.covers(t))
+            .cloned()
+            .collect();
+        report.sets.insert(set.name().to_owned(), changes);
+        for (template, plan) in set.css_plans() {
+            if let CssPlan::PerEmail(reason) = plan {
+                report.set_css_per_email.push((
+                    set.name().to_owned(),
+                    template.clone(),
+                    reason.clone(),
+                ));
+            }
+        }
+    }
     check_messages(&pipeline, &mut report);
+    check_set_messages(&pipeline, &mut report);
     render_samples(&pipeline, &mut report);
     report
         .diagnostics
@@ -162,7 +187,7 @@ fn check_messages(pipeline: &Pipeline, report: &mut Report) {
 }
 
 fn render_samples(pipeline: &Pipeline, report: &mut Report) {
-    let catalog = pipeline.catalog();
+    let sets = pipeline.renderer().sets();
     for (name, info) in pipeline.renderer().templates() {
         if info.samples.is_empty() {
             report.diagnostics.push(Diagnostic::error(
@@ -189,31 +214,130 @@ fn render_samples(pipeline: &Pipeline, report: &mut Report) {
                     continue;
                 }
             };
-            // One line per distinct failure, naming the locales it happened in: a broken
-            // template fails the same way in every locale, and saying so seven times is noise.
-            let mut failures: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-            for (index, locale) in catalog.locales().iter().enumerate() {
-                report.renders += 1;
-                let result = pipeline.prepare_event(
-                    &event,
-                    Overrides {
-                        template: Some(name),
-                        locale: Some(index),
-                        ..Overrides::default()
-                    },
-                );
-                if let Err(r) = result {
-                    report.render_failures += 1;
-                    failures.entry(r.reason).or_default().push(&locale.tag);
+            // The defaults, then every set: each sample renders in each of them.
+            let variants = std::iter::once((SetChoice::Defaults, String::new())).chain(
+                sets.iter().enumerate().map(|(i, s)| {
+                    (
+                        SetChoice::Set(i),
+                        format!(" in template set `{}`", s.name()),
+                    )
+                }),
+            );
+            for (set, label) in variants {
+                render_sample(pipeline, report, name, sample, &event, set, &label);
+            }
+        }
+    }
+}
+
+/// One sample in every locale, with the defaults or one set.
+fn render_sample(
+    pipeline: &Pipeline,
+    report: &mut Report,
+    name: &str,
+    sample: &std::path::Path,
+    event: &crate::event::Event,
+    set: SetChoice,
+    label: &str,
+) {
+    // One line per distinct failure, naming the locales it happened in: a broken template
+    // fails the same way in every locale, and saying so seven times is noise.
+    let mut failures: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for (index, locale) in pipeline.catalog().locales().iter().enumerate() {
+        report.renders += 1;
+        let result = pipeline.prepare_event(
+            event,
+            Overrides {
+                template: Some(name),
+                locale: Some(index),
+                set,
+                ..Overrides::default()
+            },
+        );
+        if let Err(r) = result {
+            report.render_failures += 1;
+            failures.entry(r.reason).or_default().push(&locale.tag);
+        }
+    }
+    for (reason, locales) in failures {
+        report.diagnostics.push(Diagnostic::error(
+            sample.to_path_buf(),
+            None,
+            format!(
+                "`{name}`{label} does not render in {}: {reason}",
+                locales.join(", ")
+            ),
+        ));
+    }
+}
+
+/// A set's own template files may name only messages its catalog has; a set message no
+/// template uses, or one a locale lacks (it falls back to the source), is a warning.
+fn check_set_messages(pipeline: &Pipeline, report: &mut Report) {
+    let renderer = pipeline.renderer();
+    let base = pipeline.catalog();
+    for set in renderer.sets() {
+        let catalog = set.catalog();
+        let source = catalog.source();
+        let mut used: BTreeSet<&str> = CORE_MESSAGES.iter().copied().collect();
+        let uses = renderer.message_uses().iter().chain(set.message_uses());
+        used.extend(uses.filter_map(|u| u.id.as_deref()));
+        for u in set.message_uses() {
+            match &u.id {
+                Some(id) if !source.has_message(id) => {
+                    report.diagnostics.push(Diagnostic::error(
+                        u.file.clone(),
+                        Some(u.line),
+                        format!(
+                            "message `{id}` exists neither in the source locale `{}` nor in its file for template set `{}`",
+                            source.tag,
+                            set.name()
+                        ),
+                    ));
+                }
+                Some(_) => {}
+                None => report.diagnostics.push(Diagnostic::warning(
+                    u.file.clone(),
+                    Some(u.line),
+                    "computed message id: check cannot verify it exists".to_owned(),
+                )),
+            }
+        }
+        let Some(files) = base.sets().get(set.name()) else {
+            continue;
+        };
+        for file in files {
+            for (id, (line, _)) in &file.info.messages {
+                if !used.contains(id.as_str()) {
+                    report.diagnostics.push(Diagnostic::warning(
+                        file.info.path.clone(),
+                        Some(*line),
+                        format!("message `{id}` is not used by any template"),
+                    ));
                 }
             }
-            for (reason, locales) in failures {
-                report.diagnostics.push(Diagnostic::error(
-                    sample.clone(),
+        }
+        // Messages only the set has, missing in a locale: they fall back to the set's source.
+        let own_only: BTreeSet<&str> = used
+            .iter()
+            .copied()
+            .filter(|id| source.has_message(id) && !base.source().has_message(id))
+            .collect();
+        for locale in catalog.locales().iter().filter(|l| l.tag != source.tag) {
+            for id in own_only.iter().filter(|id| !locale.has_message(id)) {
+                report.diagnostics.push(Diagnostic::warning(
+                    pipeline
+                        .settings()
+                        .locales_dir
+                        .join(&locale.tag)
+                        .join("sets")
+                        .join(format!("{}.ftl", set.name())),
                     None,
                     format!(
-                        "`{name}` does not render in {}: {reason}",
-                        locales.join(", ")
+                        "`{}` lacks message `{id}` of template set `{}` (falls back to `{}`)",
+                        locale.tag,
+                        set.name(),
+                        source.tag
                     ),
                 ));
             }

@@ -139,6 +139,11 @@ pub struct PreviewArgs {
     #[arg(long, value_name = "NAME", requires = "template")]
     pub sample: Option<String>,
 
+    /// Template set for TEMPLATE: a folder in templates/sets/ or a file in
+    /// locales/<lang>/sets/ (default: the one the sample's client_metadata.template_set names).
+    #[arg(long, value_name = "SET", requires = "template")]
+    pub set: Option<String>,
+
     /// An event (JSON) to preview exactly as the worker would process it (`-` for standard input).
     #[arg(long, value_name = "FILE")]
     pub event: Option<PathBuf>,

@@ -57,3 +57,24 @@ pub fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
         }
     }
 }
+
+/// The files directly in `dir` whose extension is one of `extensions`, sorted; none when the
+/// folder cannot be read (the caller decides whether that is a problem).
+pub fn files_in(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.is_file()
+                        && p.extension()
+                            .and_then(|x| x.to_str())
+                            .is_some_and(|x| extensions.contains(&x))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}

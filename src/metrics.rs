@@ -67,6 +67,12 @@ struct IngestLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReasonLabel {
+    /// `unknown` (no such set loaded) or `invalid` (not a set name, not a string).
+    reason: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct VersionLabel {
     version: String,
 }
@@ -78,6 +84,7 @@ struct Metrics {
     retries: Family<TemplateOnly, Counter>,
     lang_source: Family<SourceLabel, Counter>,
     fallbacks: Family<LocaleLabel, Counter>,
+    set_fallbacks: Family<ReasonLabel, Counter>,
     smtp_send: Histogram,
     in_flight: Gauge<i64, std::sync::atomic::AtomicI64>,
     smtp_connections: Gauge<i64, std::sync::atomic::AtomicI64>,
@@ -123,6 +130,12 @@ fn metrics() -> &'static Metrics {
             "translation_fallbacks",
             "Messages taken from the source locale because the email's locale lacks them",
             fallbacks.clone(),
+        );
+        let set_fallbacks = Family::<ReasonLabel, Counter>::default();
+        registry.register(
+            "template_set_fallbacks",
+            "Emails rendered with the default templates because client_metadata.template_set named no loaded set",
+            set_fallbacks.clone(),
         );
         // 1 ms to about 32 s.
         let smtp_send = Histogram::new(exponential_buckets(0.001, 2.0, 16));
@@ -207,6 +220,7 @@ fn metrics() -> &'static Metrics {
             retries,
             lang_source,
             fallbacks,
+            set_fallbacks,
             smtp_send,
             in_flight,
             smtp_connections,
@@ -276,6 +290,15 @@ pub fn translation_fallback(locale: &str) {
         .get_or_create(&LocaleLabel {
             locale: locale.to_owned(),
         })
+        .inc();
+}
+
+/// An email rendered with the defaults because its client's `template_set` is `reason`
+/// (`unknown` or `invalid`).
+pub fn template_set_fallback(reason: &'static str) {
+    metrics()
+        .set_fallbacks
+        .get_or_create(&ReasonLabel { reason })
         .inc();
 }
 

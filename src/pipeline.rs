@@ -13,7 +13,7 @@ use crate::compose::{Addressing, BodyEncoding, Composed, compose};
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, summarize_errors};
 use crate::event::{Client, ClientRef, Event, ParseOptions, User, UserRef};
-use crate::i18n::Catalog;
+use crate::i18n::{Catalog, SET_NAME_MAX, is_set_name};
 pub use crate::kind::DeadKind;
 use crate::locale::{LangSource, Negotiated, Negotiator};
 use crate::render::{CssPlan, RenderRequest, RenderedEmail, Renderer};
@@ -48,6 +48,10 @@ pub struct Prepared {
     pub message: Composed,
     /// Set-but-unusable values that were replaced by defaults (for the log).
     pub notes: Vec<String>,
+    /// The template set the email was rendered with (`client_metadata.template_set`), `None`
+    /// for the defaults. A set that does not change this template still counts as used: it
+    /// renders as the defaults do.
+    pub template_set: Option<String>,
 }
 
 /// An event [`Pipeline::admit`] accepted, and the template its route chose.
@@ -81,12 +85,26 @@ pub struct Pipeline {
 pub struct Overrides<'a> {
     pub template: Option<&'a str>,
     pub locale: Option<usize>,
+    /// Which template set renders: the client's (the default), none, or a given one.
+    pub set: SetChoice,
     /// Inline CSS per email even when the template was inlined at load (for the load check).
     pub per_email_css: bool,
     /// How bodies are encoded: 8bit (the default, and what previews and the outbox show) or,
     /// for an SMTP server without 8BITMIME, 7-bit. A transport's state, so an argument: the
     /// core holds none.
     pub encoding: BodyEncoding,
+}
+
+/// Which template set an email is rendered with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SetChoice {
+    /// The one `client_metadata.template_set` names, if it is loaded; else the defaults.
+    #[default]
+    FromClient,
+    /// The defaults, whatever the client says.
+    Defaults,
+    /// This one (an index into [`Renderer::sets`]).
+    Set(usize),
 }
 
 impl Pipeline {
@@ -182,55 +200,86 @@ impl Pipeline {
                 .collect()
         };
         let mut differ = Vec::new();
-        for (name, info) in self.renderer.templates() {
-            if self.renderer.css_plans().get(name) != Some(&CssPlan::Preinlined) {
-                continue;
-            }
-            'samples: for sample in &info.samples {
-                let Ok(body) = std::fs::read(sample) else {
+        let variants = std::iter::once(None).chain((0..self.renderer.sets().len()).map(Some));
+        for set in variants {
+            let plans = match set {
+                Some(i) => self.renderer.sets()[i].css_plans(),
+                None => self.renderer.css_plans(),
+            };
+            for (name, info) in self.renderer.templates() {
+                if plans.get(name) != Some(&CssPlan::Preinlined) {
                     continue;
-                };
-                let Ok(event) = self.parse(&body) else {
-                    continue;
-                };
-                for &locale in &locales {
-                    let overrides = Overrides {
-                        template: Some(name),
-                        locale: Some(locale),
-                        ..Overrides::default()
-                    };
-                    let per_email = Overrides {
-                        per_email_css: true,
-                        ..overrides
-                    };
-                    let (Ok(fast), Ok(slow)) = (
-                        self.prepare_unsigned(&event, overrides),
-                        self.prepare_unsigned(&event, per_email),
-                    ) else {
-                        continue;
-                    };
-                    if let Some(why) = self.differs(name, &fast.rendered, &slow.rendered) {
-                        let tag = &self.catalog().locale(locale).tag;
-                        differ.push((
-                            name.clone(),
-                            format!(
-                                "inlined at load, {} renders differently in `{tag}`: {why}",
-                                sample.display()
-                            ),
-                        ));
-                        break 'samples;
-                    }
+                }
+                if let Some(reason) = self.first_difference(name, &info.samples, set, &locales) {
+                    differ.push((set, name.clone(), reason));
                 }
             }
         }
-        for (name, reason) in differ {
+        for (set, name, reason) in differ {
+            let file = format!("{name}/body.html");
+            let path = match set.map(|i| &self.renderer.sets()[i]) {
+                Some(s) => s
+                    .own_files()
+                    .get(&file)
+                    .cloned()
+                    .unwrap_or_else(|| s.dir().to_path_buf()),
+                None => self.renderer.templates()[&name].dir.join("body.html"),
+            };
             diags.push(Diagnostic::warning(
-                self.renderer.templates()[&name].dir.join("body.html"),
+                path,
                 None,
                 format!("CSS is inlined in every email (slower): {reason}"),
             ));
-            self.renderer.inline_per_email(&name, reason);
+            self.renderer.inline_per_email(set, &name, reason);
         }
+    }
+
+    /// The first sample × locale whose email from the pre-inlined template (of the defaults,
+    /// or of `set`) differs from the one inlined per email, and how.
+    fn first_difference(
+        &self,
+        name: &str,
+        samples: &[std::path::PathBuf],
+        set: Option<usize>,
+        locales: &[usize],
+    ) -> Option<String> {
+        for sample in samples {
+            let Ok(body) = std::fs::read(sample) else {
+                continue;
+            };
+            let Ok(event) = self.parse(&body) else {
+                continue;
+            };
+            for &locale in locales {
+                let overrides = Overrides {
+                    template: Some(name),
+                    locale: Some(locale),
+                    set: set.map_or(SetChoice::Defaults, SetChoice::Set),
+                    ..Overrides::default()
+                };
+                let per_email = Overrides {
+                    per_email_css: true,
+                    ..overrides
+                };
+                let (Ok(fast), Ok(slow)) = (
+                    self.prepare_unsigned(&event, overrides),
+                    self.prepare_unsigned(&event, per_email),
+                ) else {
+                    continue;
+                };
+                if let Some(why) = self.differs(name, &fast.rendered, &slow.rendered) {
+                    let tag = &self.catalog().locale(locale).tag;
+                    let set = set.map_or(String::new(), |i| {
+                        format!(" (template set `{}`)", self.renderer.sets()[i].name())
+                    });
+                    return Some(format!(
+                        "inlined at load, {} renders differently in `{tag}`{set}: {why}",
+                        sample.display()
+                    ));
+                }
+            }
+        }
+        None
     }
 
     /// Where an email rendered from the pre-inlined template differs from the same email
@@ -433,6 +482,11 @@ impl Pipeline {
             ),
         };
 
+        let set = match overrides.set {
+            SetChoice::FromClient => self.client_set(client, &mut notes),
+            SetChoice::Defaults => None,
+            SetChoice::Set(i) => Some(i),
+        };
         let rendered = self
             .renderer
             .render_with(
@@ -443,6 +497,7 @@ impl Pipeline {
                     client_id,
                     brand: &brand,
                     data: &event.data,
+                    set,
                 },
                 overrides.per_email_css,
             )
@@ -470,7 +525,56 @@ impl Pipeline {
             rendered,
             message,
             notes,
+            template_set: set.map(|i| self.renderer.sets()[i].name().to_owned()),
         })
+    }
+
+    /// The set `client_metadata.template_set` names, when it is one loaded. Anything else
+    /// (not a string, not a set name, a set not loaded) renders the defaults, with a note and
+    /// a count: the event is never refused for it. The value is only compared with the loaded
+    /// names, never used as a path.
+    fn client_set(&self, client: Option<&Client>, notes: &mut Vec<String>) -> Option<usize> {
+        let value = client?.client_metadata.get("template_set")?;
+        let (reason, note) = match value {
+            serde_json::Value::Null => return None,
+            serde_json::Value::String(name) if is_set_name(name) => {
+                if let Some(i) = self.renderer.set_index(name) {
+                    return Some(i);
+                }
+                let loaded: Vec<&str> = self.renderer.sets().iter().map(|s| s.name()).collect();
+                (
+                    "unknown",
+                    format!(
+                        "client_metadata.template_set `{name}`: no such template set (loaded: {}); default templates",
+                        crate::text::clip(
+                            &if loaded.is_empty() {
+                                "none".to_owned()
+                            } else {
+                                loaded.join(", ")
+                            },
+                            120
+                        )
+                    ),
+                )
+            }
+            serde_json::Value::String(_) => (
+                "invalid",
+                format!(
+                    "client_metadata.template_set {}: not a template set name (1 to {SET_NAME_MAX} of a-z, 0-9, `_` and `-`); default templates",
+                    crate::event::Shown(value)
+                ),
+            ),
+            other => (
+                "invalid",
+                format!(
+                    "client_metadata.template_set {}: not a string; default templates",
+                    crate::event::Shown(other)
+                ),
+            ),
+        };
+        crate::metrics::template_set_fallback(reason);
+        notes.push(note);
+        None
     }
 
     /// The template to render: the override, else the event type's route; refused when the

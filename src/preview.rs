@@ -10,19 +10,25 @@ use serde::Serialize;
 
 use crate::cli::PreviewFormat;
 use crate::locale::normalize;
-use crate::pipeline::{Overrides, Pipeline, Prepared};
+use crate::pipeline::{Overrides, Pipeline, Prepared, SetChoice};
 
-/// Renders `template` with one of its samples in `locale` (negotiated; default: the default).
+/// Renders `template` with one of its samples in `locale` (negotiated; default: the default)
+/// and template set `set` (default: the one the sample's client names).
 pub fn preview_sample(
     pipeline: &Pipeline,
     template: &str,
     locale: Option<&str>,
     sample: Option<&str>,
+    set: Option<&str>,
 ) -> anyhow::Result<Prepared> {
     let (event, path) = sample_event(pipeline, template, sample)?;
     let locale = match locale {
         Some(raw) => Some(resolve_locale(pipeline, raw)?),
         None => None,
+    };
+    let set = match set {
+        Some(name) => SetChoice::Set(resolve_set(pipeline, name)?),
+        None => SetChoice::FromClient,
     };
     pipeline
         .prepare_event(
@@ -30,6 +36,7 @@ pub fn preview_sample(
             Overrides {
                 template: Some(template),
                 locale,
+                set,
                 ..Overrides::default()
             },
         )
@@ -77,6 +84,27 @@ fn sample_names(samples: &[std::path::PathBuf]) -> String {
         .join(", ")
 }
 
+/// The loaded template set named `name`.
+pub fn resolve_set(pipeline: &Pipeline, name: &str) -> anyhow::Result<usize> {
+    pipeline.renderer().set_index(name).ok_or_else(|| {
+        let sets: Vec<&str> = pipeline
+            .renderer()
+            .sets()
+            .iter()
+            .map(|s| s.name())
+            .collect();
+        anyhow!(
+            "no template set `{}` (sets: {})",
+            crate::text::clip(name, 80),
+            if sets.is_empty() {
+                "none".to_owned()
+            } else {
+                sets.join(", ")
+            }
+        )
+    })
+}
+
 /// The shipped locale for a `--locale` value, negotiated like a user's `lang`.
 pub fn resolve_locale(pipeline: &Pipeline, raw: &str) -> anyhow::Result<usize> {
     let shipped = || {
@@ -99,6 +127,8 @@ pub fn resolve_locale(pipeline: &Pipeline, raw: &str) -> anyhow::Result<usize> {
 struct JsonPreview<'a> {
     event_id: &'a str,
     template: &'a str,
+    /// The template set used, `null` for the defaults.
+    template_set: Option<&'a str>,
     subject: &'a str,
     html: &'a str,
     text: &'a str,
@@ -152,8 +182,12 @@ pub fn format(p: &Prepared, format: PreviewFormat) -> anyhow::Result<Vec<u8>> {
             s.push_str(&format!("Subject: {}\n", h.subject));
             s.push_str(&format!("Message-ID: {}\n", h.message_id));
             s.push_str(&format!("Content-Language: {}\n", h.content_language));
+            let set = p
+                .template_set
+                .as_ref()
+                .map_or(String::new(), |s| format!(", template set {s}"));
             s.push_str(&format!(
-                "X-Preview: template {}, locale {} ({}), from {}\n\n",
+                "X-Preview: template {}{set}, locale {} ({}), from {}\n\n",
                 p.template, p.rendered.locale, p.rendered.dir, p.lang_source
             ));
             s.push_str(&p.rendered.text);
@@ -163,6 +197,7 @@ pub fn format(p: &Prepared, format: PreviewFormat) -> anyhow::Result<Vec<u8>> {
             let mut v = serde_json::to_vec_pretty(&JsonPreview {
                 event_id: &p.event_id,
                 template: &p.template,
+                template_set: p.template_set.as_deref(),
                 subject: &p.rendered.subject,
                 html: &p.rendered.html,
                 text: &p.rendered.text,

@@ -64,6 +64,18 @@ pub fn render_report(r: &Report) -> String {
             ));
         }
     }
+    for (set, template, reason) in &r.set_css_per_email {
+        s.push_str(&format!(
+            "CSS inlined per email (slower): {template} in template set {set}: {reason}\n"
+        ));
+    }
+    for (set, changes) in &r.sets {
+        s.push_str(&format!(
+            "template set {set}: changes {} of {} template(s)\n",
+            changes.len(),
+            r.css.len()
+        ));
+    }
     s.push_str(&summary(r));
     s
 }
@@ -124,6 +136,9 @@ pub fn report_json(r: &Report) -> String {
         "diagnostics": r.diagnostics,
         "coverage": coverage,
         "css": css,
+        "template_sets": r.sets.iter().map(|(name, changes)| {
+            (name.clone(), serde_json::json!({ "changes": changes }))
+        }).collect::<serde_json::Map<String, serde_json::Value>>(),
     })
     .to_string()
 }

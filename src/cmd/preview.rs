@@ -47,6 +47,7 @@ pub fn run(args: PreviewArgs, settings: Settings) -> anyhow::Result<i32> {
             template,
             args.locale.as_deref(),
             args.sample.as_deref(),
+            args.set.as_deref(),
         )?,
         (None, None) => bail!("give a TEMPLATE or --event FILE"),
     };

@@ -10,7 +10,8 @@ use super::{CSS, Gallery, Which};
 use crate::config::Settings;
 
 /// `preview --out DIR`: the index, and per template × locale × application the message page,
-/// the raw HTML, the text part and the `.eml`; per template and application a compare page.
+/// the raw HTML, the text part and the `.eml`; per template and application a compare page;
+/// per template and locale a page comparing the defaults with every template set.
 pub fn export(settings: Settings, out: &Path) -> anyhow::Result<i32> {
     let gallery = Gallery::new(settings, false)?;
     let written = gallery.export_to(out)?;
@@ -40,6 +41,18 @@ impl Gallery {
         let snap = self.snapshot();
         let pipeline = &snap.pipeline;
         for name in pipeline.renderer().templates().keys() {
+            if !pipeline.renderer().sets().is_empty() {
+                for l in pipeline.catalog().locales() {
+                    let which = Which {
+                        across: Some("sets".to_owned()),
+                        locales: Some(l.tag.clone()),
+                        ..Which::default()
+                    };
+                    let page = unwrap(self.compare_page(Links::Static, "../", name, &which, ""));
+                    write(&Links::Static.compare_sets(name, &l.tag), page.as_bytes())?;
+                    count += 1;
+                }
+            }
             for (i, app) in self.apps(pipeline, name).iter().enumerate() {
                 let slug = app.slug(i);
                 let which = match app {
@@ -49,6 +62,10 @@ impl Gallery {
                     },
                     App::Client(c) => Which {
                         client: c.client_id.clone(),
+                        ..Which::default()
+                    },
+                    App::Set(name) => Which {
+                        set: Some(name.clone()),
                         ..Which::default()
                     },
                 };

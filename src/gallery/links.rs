@@ -12,6 +12,8 @@ use crate::event::Client;
 pub(super) enum App {
     Sample(String),
     Client(Arc<Client>),
+    /// The template's first sample rendered with this template set.
+    Set(String),
 }
 
 impl App {
@@ -23,6 +25,7 @@ impl App {
                 c.name.as_deref().unwrap_or("unnamed client"),
                 c.client_id.as_deref().unwrap_or("-")
             ),
+            App::Set(name) => format!("template set {name}"),
         }
     }
 
@@ -32,6 +35,7 @@ impl App {
         match self {
             App::Sample(name) => q.append_pair("sample", name),
             App::Client(c) => q.append_pair("client", c.client_id.as_deref().unwrap_or("")),
+            App::Set(name) => q.append_pair("set", name),
         };
         q.finish()
     }
@@ -41,6 +45,7 @@ impl App {
         match self {
             App::Sample(name) => format!("sample-{}", safe_name(name)),
             App::Client(_) => format!("client-{index}"),
+            App::Set(name) => format!("set-{}", safe_name(name)),
         }
     }
 }
@@ -109,6 +114,13 @@ impl Links {
         match self {
             Links::Server => format!("compare/{}?{}", seg(t), app.query()),
             Links::Static => format!("{}/compare-{slug}.html", safe_name(t)),
+        }
+    }
+    /// The defaults and every template set side by side, in locale `l`.
+    pub(super) fn compare_sets(self, t: &str, l: &str) -> String {
+        match self {
+            Links::Server => format!("compare/{}?across=sets&locales={}", seg(t), seg(l)),
+            Links::Static => format!("{}/compare-sets-{}.html", safe_name(t), safe_name(l)),
         }
     }
 }

@@ -10,8 +10,10 @@
 //!
 //! `preview --out DIR` ([`export`]) writes the same pages as static files.
 //!
-//! Applications are each template's samples plus the clients of the file directory (rendered
-//! with the template's first sample, the client swapped in). The gallery's own pages are Tera
+//! Applications are each template's samples, each template set (the first sample rendered
+//! with the set) and the clients of the file directory (rendered with the template's first
+//! sample, the client swapped in). The compare view shows one application in every locale,
+//! or (`?across=sets`) the defaults and every set in one locale. The gallery's own pages are Tera
 //! templates named `*.html`, so every value in them is escaped; the emails run no script
 //! (`<iframe sandbox>`, and `Content-Security-Policy: sandbox` on the raw HTML).
 //!
@@ -37,8 +39,8 @@ use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::directory::Directory;
 use crate::event::ClientRef;
-use crate::pipeline::{Overrides, Pipeline, Prepared};
-use crate::preview::{resolve_locale, sample_event};
+use crate::pipeline::{Overrides, Pipeline, Prepared, SetChoice};
+use crate::preview::{resolve_locale, resolve_set, sample_event};
 
 pub use export::export;
 use links::App;
@@ -164,11 +166,23 @@ impl Gallery {
                     .collect()
             })
             .unwrap_or_default();
+        apps.extend(
+            pipeline
+                .renderer()
+                .sets()
+                .iter()
+                .map(|s| App::Set(s.name().to_owned())),
+        );
         apps.extend(self.directory.file_clients().into_iter().map(App::Client));
         apps
     }
 
     fn find_app(&self, pipeline: &Pipeline, template: &str, which: &Which) -> Result<App, String> {
+        if let Some(set) = &which.set {
+            return resolve_set(pipeline, set)
+                .map(|_| App::Set(set.clone()))
+                .map_err(|e| e.to_string());
+        }
         match (&which.sample, &which.client) {
             (_, Some(id)) => self
                 .directory
@@ -215,7 +229,8 @@ impl Gallery {
                     })
                 };
                 if let Some(t) = first(templates) {
-                    t.is_empty() || t == template || t == "layouts"
+                    // A set's files can change any template.
+                    t.is_empty() || t == template || t == "layouts" || t == "sets"
                 } else if let Some(l) = first(locales) {
                     l.is_empty() || l == locale || l == source
                 } else {
@@ -233,9 +248,25 @@ impl Gallery {
         locale: &str,
         app: &App,
     ) -> anyhow::Result<Prepared> {
+        let set = match app {
+            App::Set(name) => SetChoice::Set(resolve_set(pipeline, name)?),
+            _ => SetChoice::FromClient,
+        };
+        self.prepare_with(pipeline, template, locale, app, set)
+    }
+
+    /// [`Gallery::prepare`] with the template set chosen by the caller.
+    fn prepare_with(
+        &self,
+        pipeline: &Pipeline,
+        template: &str,
+        locale: &str,
+        app: &App,
+        set: SetChoice,
+    ) -> anyhow::Result<Prepared> {
         let (mut event, path) = match app {
             App::Sample(name) => sample_event(pipeline, template, Some(name))?,
-            App::Client(_) => sample_event(pipeline, template, None)?,
+            App::Client(_) | App::Set(_) => sample_event(pipeline, template, None)?,
         };
         if let App::Client(c) = app {
             event.client = ClientRef::Inline((**c).clone());
@@ -247,6 +278,7 @@ impl Gallery {
                 Overrides {
                     template: Some(template),
                     locale: Some(index),
+                    set,
                     ..Overrides::default()
                 },
             )
@@ -259,5 +291,9 @@ impl Gallery {
 pub struct Which {
     pub sample: Option<String>,
     pub client: Option<String>,
+    /// A template set: the template's first sample rendered with it.
+    pub set: Option<String>,
     pub locales: Option<String>,
+    /// `sets`: the compare page shows the defaults and every set, in one locale.
+    pub across: Option<String>,
 }

@@ -9,7 +9,7 @@ use tera::Context;
 
 use super::links::{App, Links};
 use super::{Gallery, Snapshot, Which};
-use crate::pipeline::Prepared;
+use crate::pipeline::{Prepared, SetChoice};
 use crate::preview::headers;
 
 #[derive(Serialize)]
@@ -32,6 +32,8 @@ struct TemplateRows {
     name: String,
     description: Option<String>,
     compare_href: String,
+    /// The defaults beside every template set, one link per locale (empty without sets).
+    compare_sets: Vec<LocaleLink>,
     rows: Vec<Row>,
 }
 
@@ -44,12 +46,23 @@ struct LocaleLink {
 
 #[derive(Serialize)]
 struct Column {
+    /// What the column shows: its locale, or (across sets) the defaults or a set.
+    label: String,
     locale: String,
     dir: &'static str,
     subject: String,
     href: String,
     raw_href: String,
     error: Option<String>,
+}
+
+/// What one compare column shows: an application, with a template set chosen for it (`None`:
+/// the application's own).
+struct ColumnOf<'a> {
+    label: String,
+    app: &'a App,
+    slug: &'a str,
+    set: Option<SetChoice>,
 }
 
 /// A page or a failure to make one (status and the page that says why).
@@ -142,10 +155,23 @@ impl Gallery {
                 })
                 .collect();
             let first = apps.first().cloned().unwrap_or(App::Sample(String::new()));
+            let compare_sets = if pipeline.renderer().sets().is_empty() {
+                Vec::new()
+            } else {
+                locales
+                    .iter()
+                    .map(|l| LocaleLink {
+                        tag: l.tag.clone(),
+                        href: format!("{root}{}", links.compare_sets(name, &l.tag)),
+                        current: false,
+                    })
+                    .collect()
+            };
             templates.push(TemplateRows {
                 name: name.clone(),
                 description: info.manifest.description.clone(),
                 compare_href: format!("{root}{}", links.compare(name, &first, &first.slug(0))),
+                compare_sets,
                 rows,
             });
         }
@@ -253,30 +279,26 @@ impl Gallery {
             .locales
             .as_ref()
             .map(|l| l.split(',').map(|s| s.trim().to_owned()).collect());
+        if which.across.as_deref() == Some("sets") {
+            let locale = wanted
+                .as_ref()
+                .and_then(|w| w.first().cloned())
+                .unwrap_or_else(|| pipeline.catalog().source().tag.clone());
+            return self.compare_sets_page(links, root, template, &locale, &snap);
+        }
         let columns = pipeline
             .catalog()
             .locales()
             .iter()
             .filter(|l| wanted.as_ref().is_none_or(|w| w.contains(&l.tag)))
             .map(|l| {
-                let problems = self.problems_for(&snap, template, &l.tag);
-                let result = if problems.is_empty() {
-                    self.prepare(pipeline, template, &l.tag, &app)
-                        .map_err(|e| format!("{e:#}"))
-                } else {
-                    Err(problems.join("\n"))
+                let column = ColumnOf {
+                    label: l.tag.clone(),
+                    app: &app,
+                    slug,
+                    set: None,
                 };
-                Column {
-                    locale: l.tag.clone(),
-                    dir: l.dir.as_str(),
-                    subject: result
-                        .as_ref()
-                        .map(|p| p.rendered.subject.clone())
-                        .unwrap_or_default(),
-                    href: format!("{root}{}", links.message(template, &l.tag, &app, slug)),
-                    raw_href: format!("{root}{}", links.raw(template, &l.tag, &app, slug)),
-                    error: result.err(),
-                }
+                self.column(&snap, links, root, template, l, column)
             })
             .collect::<Vec<_>>();
         let mut ctx = Context::new();
@@ -284,6 +306,90 @@ impl Gallery {
         ctx.insert("app", &app.label());
         ctx.insert("columns", &columns);
         self.page("compare.html", root, links, ctx, &snap)
+    }
+
+    /// The defaults and every template set side by side: the template's first sample, in
+    /// `locale`.
+    fn compare_sets_page(
+        &self,
+        links: Links,
+        root: &str,
+        template: &str,
+        locale: &str,
+        snap: &Snapshot,
+    ) -> Page {
+        let pipeline = &snap.pipeline;
+        let not_found =
+            |e: String| self.error_page(StatusCode::NOT_FOUND, root, links, &e, Vec::new());
+        let index = crate::preview::resolve_locale(pipeline, locale)
+            .map_err(|e| not_found(format!("{e:#}")))?;
+        let first = self
+            .apps(pipeline, template)
+            .into_iter()
+            .next()
+            .ok_or_else(|| not_found(format!("template `{template}` has no samples")))?;
+        let l = pipeline.catalog().locale(index);
+        let mut variants = vec![("defaults".to_owned(), first.clone(), SetChoice::Defaults)];
+        for (i, set) in pipeline.renderer().sets().iter().enumerate() {
+            variants.push((
+                format!("template set {}", set.name()),
+                App::Set(set.name().to_owned()),
+                SetChoice::Set(i),
+            ));
+        }
+        let columns = variants
+            .into_iter()
+            .map(|(label, app, set)| {
+                let slug = app.slug(0);
+                let column = ColumnOf {
+                    label,
+                    app: &app,
+                    slug: &slug,
+                    set: Some(set),
+                };
+                self.column(snap, links, root, template, l, column)
+            })
+            .collect::<Vec<_>>();
+        let mut ctx = Context::new();
+        ctx.insert("template", template);
+        ctx.insert("app", &format!("template sets in {}", l.tag));
+        ctx.insert("columns", &columns);
+        self.page("compare.html", root, links, ctx, snap)
+    }
+
+    /// One column of a compare page: `of` rendered in locale `l` (or why it does not render).
+    fn column(
+        &self,
+        snap: &Snapshot,
+        links: Links,
+        root: &str,
+        template: &str,
+        l: &crate::i18n::Locale,
+        of: ColumnOf<'_>,
+    ) -> Column {
+        let pipeline = &snap.pipeline;
+        let problems = self.problems_for(snap, template, &l.tag);
+        let result = if !problems.is_empty() {
+            Err(problems.join("\n"))
+        } else {
+            match of.set {
+                Some(set) => self.prepare_with(pipeline, template, &l.tag, of.app, set),
+                None => self.prepare(pipeline, template, &l.tag, of.app),
+            }
+            .map_err(|e| format!("{e:#}"))
+        };
+        Column {
+            label: of.label,
+            locale: l.tag.clone(),
+            dir: l.dir.as_str(),
+            subject: result
+                .as_ref()
+                .map(|p| p.rendered.subject.clone())
+                .unwrap_or_default(),
+            href: format!("{root}{}", links.message(template, &l.tag, of.app, of.slug)),
+            raw_href: format!("{root}{}", links.raw(template, &l.tag, of.app, of.slug)),
+            error: result.err(),
+        }
     }
 
     /// The prepared email for the raw, eml and json routes (errors as plain text).

@@ -23,6 +23,7 @@ struct RenderQuery {
     locale: String,
     sample: Option<String>,
     client: Option<String>,
+    set: Option<String>,
 }
 
 fn html(page: Page) -> Response {
@@ -120,7 +121,8 @@ async fn api_render(State(g): State<Arc<Gallery>>, Query(q): Query<RenderQuery>)
     let which = Which {
         sample: q.sample,
         client: q.client,
-        locales: None,
+        set: q.set,
+        ..Which::default()
     };
     let json = |status: StatusCode, body: Vec<u8>| {
         (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()

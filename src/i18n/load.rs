@@ -12,7 +12,7 @@ use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
 use super::bundle::new_bundle;
-use super::{Catalog, FileInfo, Locale, Markup};
+use super::{Catalog, FileInfo, Locale, Markup, SetFile, is_set_name};
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::fsread;
 use crate::locale::Direction;
@@ -52,8 +52,17 @@ impl Catalog {
         });
 
         let mut locales = Vec::new();
+        let mut sets: BTreeMap<String, Vec<SetFile>> = BTreeMap::new();
         for (id, path) in folders {
-            locales.push(load_locale(id, &path, &mut diags));
+            let (locale, set_files) = load_locale(id, &path, &mut diags);
+            for (name, info, resource) in set_files {
+                sets.entry(name).or_default().push(SetFile {
+                    locale: locales.len(),
+                    info,
+                    resource,
+                });
+            }
+            locales.push(locale);
         }
         let Some(source_index) = locales.iter().position(|l| &l.id == source) else {
             diags.push(Diagnostic::error(
@@ -68,13 +77,19 @@ impl Catalog {
             Some(Catalog {
                 locales,
                 source: source_index,
+                sets,
             }),
             diags,
         )
     }
 }
 
-fn load_locale(id: LanguageIdentifier, folder: &Path, diags: &mut Vec<Diagnostic>) -> Locale {
+/// One locale folder: its own files, and the set files under its `sets/` (set name → file).
+fn load_locale(
+    id: LanguageIdentifier,
+    folder: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> (Locale, Vec<(String, FileInfo, Arc<FluentResource>)>) {
     let tag = id.to_string();
     let mut text = new_bundle(&id, Markup::Text);
     let mut html = new_bundle(&id, Markup::Html);
@@ -87,31 +102,11 @@ fn load_locale(id: LanguageIdentifier, folder: &Path, diags: &mut Vec<Diagnostic
     paths.sort();
     // Message id → file that defined it first, to name both files on a duplicate.
     let mut defined_in: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut resources = Vec::new();
     for path in paths {
-        let Some(source) = fsread::read_text(&path, diags) else {
+        let Some((info, resource)) = parse_file(&path, diags) else {
             continue;
         };
-        let resource = match FluentResource::try_new(source) {
-            Ok(r) => r,
-            Err((r, errors)) => {
-                for e in errors {
-                    // The junk slice starts at the broken entry, which is where a person looks;
-                    // `pos` can run several lines further (or past the end of input).
-                    let pos = e
-                        .slice
-                        .as_ref()
-                        .map_or(e.pos.start, |s| s.start)
-                        .min(r.source().trim_end().len());
-                    diags.push(Diagnostic::error(
-                        path.clone(),
-                        Some(line_of(r.source(), pos)),
-                        format!("Fluent syntax error: {}", e.kind),
-                    ));
-                }
-                r
-            }
-        };
-        let info = describe_file(&path, &resource);
         let mut duplicate = false;
         for (msg, (line, _)) in &info.messages {
             if let Some(first) = defined_in.get(msg) {
@@ -125,12 +120,11 @@ fn load_locale(id: LanguageIdentifier, folder: &Path, diags: &mut Vec<Diagnostic
                 defined_in.insert(msg.clone(), path.clone());
             }
         }
-        let resource = Arc::new(resource);
         if duplicate {
             // The later file's definitions replace the earlier ones (that is what
             // `add_resource_overriding` does); the error above already stops a deploy.
             text.add_resource_overriding(resource.clone());
-            html.add_resource_overriding(resource);
+            html.add_resource_overriding(resource.clone());
         } else {
             // Terms (`-brand`) may repeat across files without being reported above; Fluent's
             // own overriding error covers them.
@@ -139,42 +133,130 @@ fn load_locale(id: LanguageIdentifier, folder: &Path, diags: &mut Vec<Diagnostic
                     diags.push(Diagnostic::error(path.clone(), None, e.to_string()));
                 }
             }
-            let _ = html.add_resource(resource);
+            let _ = html.add_resource(resource.clone());
         }
+        resources.push(resource);
         files.push(info);
     }
-    Locale {
-        dir: Direction::of(&id),
-        id,
-        tag,
-        text,
-        html,
-        files,
+    let sets = load_set_files(&folder.join("sets"), diags);
+    (
+        Locale {
+            dir: Direction::of(&id),
+            id,
+            tag,
+            text,
+            html,
+            files,
+            resources,
+        },
+        sets,
+    )
+}
+
+/// `<locale>/sets/<set>.ftl`: each file is one template set's messages in this locale.
+fn load_set_files(
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, FileInfo, Arc<FluentResource>)> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return out;
     }
+    let mut paths: Vec<PathBuf> = fsread::entries(dir, "a template set folder", diags)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let name = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if !is_set_name(&name) {
+            diags.push(Diagnostic::error(
+                path,
+                None,
+                format!("`{name}` is not a template set name (1 to 64 of a-z, 0-9, `_` and `-`)"),
+            ));
+            continue;
+        }
+        if let Some((info, resource)) = parse_file(&path, diags) {
+            out.push((name, info, resource));
+        }
+    }
+    out
+}
+
+/// Reads and parses one `.ftl` file: what it defines, and the resource. Syntax errors are
+/// reported with their line; the entries that did parse are kept.
+pub(super) fn parse_file(
+    path: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(FileInfo, Arc<FluentResource>)> {
+    let source = fsread::read_text(path, diags)?;
+    let resource = match FluentResource::try_new(source) {
+        Ok(r) => r,
+        Err((r, errors)) => {
+            for e in errors {
+                // The junk slice starts at the broken entry, which is where a person looks;
+                // `pos` can run several lines further (or past the end of input).
+                let pos = e
+                    .slice
+                    .as_ref()
+                    .map_or(e.pos.start, |s| s.start)
+                    .min(r.source().trim_end().len());
+                diags.push(Diagnostic::error(
+                    path.to_path_buf(),
+                    Some(line_of(r.source(), pos)),
+                    format!("Fluent syntax error: {e}", e = e.kind),
+                ));
+            }
+            r
+        }
+    };
+    let info = describe_file(path, &resource);
+    Some((info, Arc::new(resource)))
 }
 
 fn describe_file(path: &Path, resource: &FluentResource) -> FileInfo {
     let mut messages = BTreeMap::new();
+    let mut refs = BTreeMap::new();
     // The runtime parser keeps no offsets for entries, so find each id's line by scanning for
     // `id =` at a line start; ids are unique within a valid file.
     let source = resource.source();
     for entry in resource.entries() {
-        if let ast::Entry::Message(m) = entry {
-            let mut vars = BTreeSet::new();
-            if let Some(p) = &m.value {
-                pattern_variables(p, &mut vars);
-            }
-            for a in &m.attributes {
-                pattern_variables(&a.value, &mut vars);
-            }
-            let line = find_definition_line(source, m.id.name).unwrap_or(1);
-            messages.insert(m.id.name.to_owned(), (line, vars));
+        let (id, value, attributes) = match entry {
+            ast::Entry::Message(m) => (m.id.name.to_owned(), m.value.as_ref(), &m.attributes),
+            ast::Entry::Term(t) => (format!("-{}", t.id.name), Some(&t.value), &t.attributes),
+            _ => continue,
+        };
+        let mut found = Found::default();
+        if let Some(p) = value {
+            pattern_variables(p, &mut found);
         }
+        for a in attributes {
+            pattern_variables(&a.value, &mut found);
+        }
+        if !id.starts_with('-') {
+            let line = find_definition_line(source, &id).unwrap_or(1);
+            messages.insert(id.clone(), (line, found.vars));
+        }
+        refs.insert(id, found.refs);
     }
     FileInfo {
         path: path.to_path_buf(),
         messages,
+        refs,
     }
+}
+
+/// What an entry's patterns name: variables, and the messages and terms (`-name`) they use.
+#[derive(Default)]
+struct Found {
+    vars: BTreeSet<String>,
+    refs: BTreeSet<String>,
 }
 
 fn find_definition_line(source: &str, id: &str) -> Option<usize> {
@@ -187,7 +269,7 @@ fn find_definition_line(source: &str, id: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-fn pattern_variables(p: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
+fn pattern_variables(p: &ast::Pattern<&str>, out: &mut Found) {
     for el in &p.elements {
         if let ast::PatternElement::Placeable { expression } = el {
             expression_variables(expression, out);
@@ -195,7 +277,7 @@ fn pattern_variables(p: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
     }
 }
 
-fn expression_variables(e: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
+fn expression_variables(e: &ast::Expression<&str>, out: &mut Found) {
     match e {
         ast::Expression::Select { selector, variants } => {
             inline_variables(selector, out);
@@ -207,25 +289,34 @@ fn expression_variables(e: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
     }
 }
 
-fn inline_variables(i: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
+fn inline_variables(i: &ast::InlineExpression<&str>, out: &mut Found) {
     match i {
         ast::InlineExpression::VariableReference { id } => {
-            out.insert(id.name.to_owned());
+            out.vars.insert(id.name.to_owned());
         }
-        ast::InlineExpression::FunctionReference { arguments, .. }
-        | ast::InlineExpression::TermReference {
-            arguments: Some(arguments),
-            ..
-        } => {
-            for a in &arguments.positional {
-                inline_variables(a, out);
+        ast::InlineExpression::MessageReference { id, .. } => {
+            out.refs.insert(id.name.to_owned());
+        }
+        ast::InlineExpression::TermReference { id, arguments, .. } => {
+            out.refs.insert(format!("-{}", id.name));
+            if let Some(arguments) = arguments {
+                call_arguments(arguments, out);
             }
-            for a in &arguments.named {
-                inline_variables(&a.value, out);
-            }
+        }
+        ast::InlineExpression::FunctionReference { arguments, .. } => {
+            call_arguments(arguments, out)
         }
         ast::InlineExpression::Placeable { expression } => expression_variables(expression, out),
         _ => {}
+    }
+}
+
+fn call_arguments(arguments: &ast::CallArguments<&str>, out: &mut Found) {
+    for a in &arguments.positional {
+        inline_variables(a, out);
+    }
+    for a in &arguments.named {
+        inline_variables(&a.value, out);
     }
 }
 
@@ -258,7 +349,7 @@ fn check_variables(locales: &[Locale], source: usize, diags: &mut Vec<Diagnostic
     }
 }
 
-fn list_or_none(vars: &BTreeSet<String>) -> String {
+pub(super) fn list_or_none(vars: &BTreeSet<String>) -> String {
     if vars.is_empty() {
         "none".to_owned()
     } else {

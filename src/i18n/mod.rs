@@ -18,6 +18,7 @@
 
 mod bundle;
 mod load;
+mod sets;
 #[cfg(test)]
 mod tests;
 
@@ -38,6 +39,18 @@ type Bundle = FluentBundle<Arc<FluentResource>>;
 
 /// Messages that the Rust code looks up itself (not through a template).
 pub const CORE_MESSAGES: &[&str] = &["duration-minutes", "duration-hours", "duration-days"];
+
+/// The longest template set name.
+pub const SET_NAME_MAX: usize = 64;
+
+/// A template set name: 1 to 64 of `a-z`, `0-9`, `_` and `-`. Never a path: `client_metadata`
+/// names a set, and the name is only ever compared with the sets found at load.
+pub fn is_set_name(name: &str) -> bool {
+    (1..=SET_NAME_MAX).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
 
 /// Which bundle formats a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +82,18 @@ pub struct FileInfo {
     pub path: PathBuf,
     /// Message id → (1-based line, variables the message references).
     pub messages: BTreeMap<String, (usize, BTreeSet<String>)>,
+    /// Entry id (messages, and terms as `-name`) → the messages and terms it references:
+    /// what a template set's override of one message reaches.
+    pub refs: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// One `locales/<lang>/sets/<set>.ftl`: a template set's messages in one locale.
+#[derive(Debug, Clone)]
+pub struct SetFile {
+    /// Index of the locale it belongs to.
+    pub locale: usize,
+    pub info: FileInfo,
+    resource: Arc<FluentResource>,
 }
 
 /// One shipped locale.
@@ -80,6 +105,8 @@ pub struct Locale {
     text: Bundle,
     html: Bundle,
     pub files: Vec<FileInfo>,
+    /// The parsed files, in load order: what a template set's layered catalog starts from.
+    resources: Vec<Arc<FluentResource>>,
 }
 
 impl fmt::Debug for Locale {
@@ -108,6 +135,9 @@ impl Locale {
 pub struct Catalog {
     locales: Vec<Locale>,
     source: usize,
+    /// Template set name → its files under `locales/<lang>/sets/` (empty in a set's own
+    /// layered catalog).
+    sets: BTreeMap<String, Vec<SetFile>>,
 }
 
 /// The result of a lookup: the text, and the locale it actually came from.
@@ -129,6 +159,11 @@ impl Catalog {
 
     pub fn source(&self) -> &Locale {
         &self.locales[self.source]
+    }
+
+    /// Template sets that have messages of their own, with their files.
+    pub fn sets(&self) -> &BTreeMap<String, Vec<SetFile>> {
+        &self.sets
     }
 
     /// Index of the locale whose canonical tag is `tag`.

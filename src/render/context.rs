@@ -11,11 +11,17 @@ use tera::Context;
 use super::translate::LOCALE_INDEX;
 use super::{RenderError, RenderRequest, Renderer};
 use crate::event::{Data, DataField};
-use crate::i18n::Markup;
+use crate::i18n::{Catalog, Markup};
 
 impl Renderer {
-    pub(super) fn context(&self, req: &RenderRequest<'_>) -> Result<Context, RenderError> {
-        let locale = self.catalog.locale(req.locale);
+    /// The context of one email, with the texts the Rust code formats (the lifetime) taken
+    /// from `catalog`: the defaults' or a template set's.
+    pub(super) fn context(
+        &self,
+        catalog: &Catalog,
+        req: &RenderRequest<'_>,
+    ) -> Result<Context, RenderError> {
+        let locale = catalog.locale(req.locale);
         let user = req.user;
         let mut ctx = Context::new();
         ctx.insert("lang", &locale.tag);
@@ -52,24 +58,21 @@ impl Renderer {
         ctx.insert("brand", req.brand);
         ctx.insert("data", &DataContext(req.data));
         let expires_in = match req.data.ttl_seconds {
-            Some(secs) => Some(self.duration_text(req.locale, secs)?),
+            Some(secs) => Some(duration_text(catalog, req.locale, secs)?),
             None => None,
         };
         ctx.insert("expires_in", &expires_in);
         Ok(ctx)
     }
+}
 
-    /// "24 hours", "2 Tagen", "ساعتين": a lifetime in its largest whole unit, through the
-    /// locale's plural rules.
-    fn duration_text(&self, locale: usize, secs: u64) -> Result<String, RenderError> {
-        let (id, count) = largest_unit(secs);
-        let mut args = FluentArgs::new();
-        args.set("count", FluentValue::from(count));
-        Ok(self
-            .catalog
-            .format(locale, id, Some(&args), Markup::Text)?
-            .text)
-    }
+/// "24 hours", "2 Tagen", "ساعتين": a lifetime in its largest whole unit, through the
+/// locale's plural rules.
+fn duration_text(catalog: &Catalog, locale: usize, secs: u64) -> Result<String, RenderError> {
+    let (id, count) = largest_unit(secs);
+    let mut args = FluentArgs::new();
+    args.set("count", FluentValue::from(count));
+    Ok(catalog.format(locale, id, Some(&args), Markup::Text)?.text)
 }
 
 /// The unit that expresses `secs` as a whole number: days beyond 48 hours, then hours, else

@@ -2,7 +2,8 @@
 //! the shared layouts; and building the [`Renderer`] from them, once, at start-up.
 //!
 //! Folder layout: `templates/<name>/{subject.txt, body.html, body.txt?, template.toml?,
-//! samples/*.json}`, shared layouts in `templates/layouts/`. Every problem found is returned
+//! samples/*.json}`, shared layouts in `templates/layouts/`; `templates/sets/` holds template
+//! sets (read by `sets`, so `sets` is never a template name). Every problem found is returned
 //! as a [`Diagnostic`] naming the file (and line, when known), so `check` can list them all.
 
 use std::collections::BTreeMap;
@@ -11,10 +12,11 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::css::{new_inliner, preinline_templates};
+use super::compile::{Sources, compile_variant, syntax_ok};
+use super::css::new_inliner;
 use super::scan::{MessageUse, scan_message_ids, scan_metadata_reads, scan_unsafe_html};
+use super::sets::load_sets;
 use super::template::{Manifest, REQUIRED_FILES, TemplateInfo};
-use super::translate::{Fixed, new_tera};
 use super::{Renderer, one_line};
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::event::DataField;
@@ -31,9 +33,6 @@ struct ManifestFile {
     #[serde(default)]
     description: Option<String>,
 }
-
-/// (Tera name, path, source) of every file to compile.
-type Sources = Vec<(String, PathBuf, String)>;
 
 impl Renderer {
     /// Loads every template under `dir`. All problems are returned; the renderer is `None`
@@ -54,23 +53,19 @@ impl Renderer {
         if !syntax_ok(&sources, &catalog, &mut diags) {
             return (None, diags);
         }
-        let fixed = Arc::new(Fixed::build(&catalog, &usage));
-        let mut tera = new_tera(catalog.clone(), fixed.clone(), None);
-        if let Err(e) =
-            tera.add_raw_templates(sources.iter().map(|(n, _, s)| (n.as_str(), s.as_str())))
-        {
-            diags.push(Diagnostic::error(dir.to_path_buf(), None, one_line(&e)));
-            return (None, diags);
-        }
         let inliner = new_inliner();
-        let (preinlined, plans) =
-            preinline_templates(&sources, &templates, &inliner, &catalog, &fixed);
+        let base = match compile_variant(&sources, &templates, &usage, catalog.clone(), &inliner) {
+            Ok(base) => base,
+            Err(e) => {
+                diags.push(Diagnostic::error(dir.to_path_buf(), None, one_line(&e)));
+                return (None, diags);
+            }
+        };
+        let sets = load_sets(dir, &sources, &templates, &catalog, &inliner, &mut diags);
         (
             Some(Renderer {
-                tera,
-                preinlined,
-                plans,
-                catalog,
+                base,
+                sets,
                 inliner,
                 templates,
                 usage,
@@ -123,7 +118,7 @@ fn read_templates(
             templates.insert(
                 name.clone(),
                 TemplateInfo {
-                    samples: files_in(&tdir.join("samples"), &["json"]),
+                    samples: fsread::files_in(&tdir.join("samples"), &["json"]),
                     name,
                     dir: tdir,
                     has_text,
@@ -133,26 +128,6 @@ fn read_templates(
         }
     }
     (sources, templates)
-}
-
-/// Syntax first, one file at a time, so every broken file is reported with its line.
-/// Inheritance is resolved afterwards, when all files are compiled together.
-fn syntax_ok(sources: &Sources, catalog: &Arc<Catalog>, diags: &mut Vec<Diagnostic>) -> bool {
-    let mut ok = true;
-    for (name, path, src) in sources {
-        let mut probe = new_tera(catalog.clone(), Arc::default(), None);
-        if let Err(e) = probe.add_raw_template(name, src)
-            && let tera::ErrorKind::SyntaxError(report) = e.kind()
-        {
-            ok = false;
-            diags.push(Diagnostic::error(
-                path.clone(),
-                Some(report.span().start_line),
-                format!("template syntax error: {}", report.message()),
-            ));
-        }
-    }
-    ok
 }
 
 /// Lists the template folders under `dir` without parsing anything.
@@ -166,7 +141,9 @@ fn discover(dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<(String, PathBuf)>,
         // Tests make loading panic with a folder named `failpoint-panic-load…`.
         crate::unwind::fault_point("load", &name);
         if name == "layouts" {
-            layouts = files_in(&path, &["html", "txt"]);
+            layouts = fsread::files_in(&path, &["html", "txt"]);
+        } else if name == "sets" {
+            // Template sets: read by `sets` once the defaults are compiled.
         } else if name
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
@@ -184,25 +161,6 @@ fn discover(dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<(String, PathBuf)>,
     }
     templates.sort();
     (templates, layouts)
-}
-
-fn files_in(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.is_file()
-                        && p.extension()
-                            .and_then(|x| x.to_str())
-                            .is_some_and(|x| extensions.contains(&x))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
 }
 
 /// A missing `template.toml` is an empty manifest. A field in `requires` that is not a

@@ -10,22 +10,27 @@
 //! name reads correctly inside right-to-left text; only then is its output marked safe.
 //! Subjects and text parts (`.txt`) are not escaped and get no markup.
 //!
-//! One job per file: `load` reads template folders, manifests and samples and
-//! builds the [`Renderer`]; `template` is what one folder holds once read; `translate` is `t()` and what it remembers; `context` is what
-//! templates see; `css` decides each template's [`CssPlan`] and inlines at load, with `shield`
-//! keeping Tera code out of the inliner's way; `scan` finds message ids in sources (for
-//! `check`); `plain` writes text parts. This file renders.
+//! One job per file: `load` reads template folders, manifests and samples and builds the
+//! [`Renderer`]; `compile` turns sources into a compiled [`Variant`] (the defaults, or one
+//! template set); `sets` reads `templates/sets/` and compiles each set over the defaults;
+//! `template` is what one folder holds once read; `translate` is `t()` and what it remembers;
+//! `context` is what templates see; `css` decides each template's [`CssPlan`] and inlines at
+//! load, with `shield` keeping Tera code out of the inliner's way; `scan` finds message ids in
+//! sources (for `check`); `plain` writes text parts. This file renders.
 
+mod compile;
 mod context;
 mod css;
 mod load;
 mod plain;
 mod scan;
+mod sets;
 mod shield;
 mod template;
 mod translate;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -62,6 +67,9 @@ pub struct RenderRequest<'a> {
     pub client_id: Option<&'a str>,
     pub brand: &'a Brand,
     pub data: &'a Data,
+    /// Index into [`Renderer::sets`]: the template set to render with, `None` for the
+    /// defaults.
+    pub set: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -84,6 +92,17 @@ pub enum RenderError {
 
 /// Loaded templates plus everything needed to render them.
 pub struct Renderer {
+    /// The default templates, compiled.
+    base: Variant,
+    /// Template sets, by name (`templates/sets/<set>/`, `locales/<lang>/sets/<set>.ftl`).
+    sets: Vec<TemplateSet>,
+    inliner: css_inline::CSSInliner<'static>,
+    templates: BTreeMap<String, TemplateInfo>,
+    usage: Vec<MessageUse>,
+}
+
+/// Compiled templates with the catalog they render with: the defaults, or one set.
+pub(super) struct Variant {
     tera: Tera,
     /// Per locale, the same templates with their HTML files' CSS already inlined and their
     /// argument-less `t()` calls replaced by the message text; used for the templates whose
@@ -91,9 +110,58 @@ pub struct Renderer {
     preinlined: Vec<Tera>,
     plans: BTreeMap<String, CssPlan>,
     catalog: Arc<Catalog>,
-    inliner: css_inline::CSSInliner<'static>,
-    templates: BTreeMap<String, TemplateInfo>,
+}
+
+/// One template set: its own files compiled over the defaults, for the templates it changes.
+pub struct TemplateSet {
+    name: String,
+    /// `templates/sets/<name>` (which need not exist: a set may change messages only).
+    dir: PathBuf,
+    variant: Variant,
+    /// Templates whose email differs in this set (its own files, a layout, a message they
+    /// use); the others render from the defaults, so a set compiles only what it changes.
+    covers: BTreeSet<String>,
+    /// Tera name → the set's file, for the files the set provides itself.
+    own: BTreeMap<String, PathBuf>,
+    /// Templates that have a text part in this set (the default's or the set's).
+    with_text: BTreeSet<String>,
+    /// Message ids the set's own template files name.
     usage: Vec<MessageUse>,
+}
+
+impl TemplateSet {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Whether this set renders `template` differently from the defaults.
+    pub fn covers(&self, template: &str) -> bool {
+        self.covers.contains(template)
+    }
+
+    /// The catalog this set renders with (the default one when it has no messages).
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.variant.catalog
+    }
+
+    /// How the CSS of each template this set covers is inlined.
+    pub fn css_plans(&self) -> &BTreeMap<String, CssPlan> {
+        &self.variant.plans
+    }
+
+    /// Message ids named in the set's own template files, with where.
+    pub fn message_uses(&self) -> &[MessageUse] {
+        &self.usage
+    }
+
+    /// The set's own files, by Tera name (`welcome_email/body.html`, `layouts/footer.html`).
+    pub fn own_files(&self) -> &BTreeMap<String, PathBuf> {
+        &self.own
+    }
 }
 
 impl std::fmt::Debug for Renderer {
@@ -106,7 +174,19 @@ impl std::fmt::Debug for Renderer {
 
 impl Renderer {
     pub fn catalog(&self) -> &Arc<Catalog> {
-        &self.catalog
+        &self.base.catalog
+    }
+
+    /// The template sets found at load, sorted by name.
+    pub fn sets(&self) -> &[TemplateSet] {
+        &self.sets
+    }
+
+    /// The index of set `name`, if one was loaded (a binary search: names are sorted).
+    pub fn set_index(&self, name: &str) -> Option<usize> {
+        self.sets
+            .binary_search_by(|s| s.name.as_str().cmp(name))
+            .ok()
     }
 
     pub fn templates(&self) -> &BTreeMap<String, TemplateInfo> {
@@ -129,14 +209,26 @@ impl Renderer {
 
     /// How each template's CSS is inlined.
     pub fn css_plans(&self) -> &BTreeMap<String, CssPlan> {
-        &self.plans
+        &self.base.plans
     }
 
-    /// Sends a template back to inlining per email (its pre-inlined form rendered differently).
-    pub fn inline_per_email(&mut self, template: &str, reason: String) {
-        if let Some(plan) = self.plans.get_mut(template) {
+    /// Sends a template of the defaults (`set` `None`) or of a set back to inlining per email
+    /// (its pre-inlined form rendered differently).
+    pub fn inline_per_email(&mut self, set: Option<usize>, template: &str, reason: String) {
+        let variant = match set {
+            Some(i) => &mut self.sets[i].variant,
+            None => &mut self.base,
+        };
+        if let Some(plan) = variant.plans.get_mut(template) {
             *plan = CssPlan::PerEmail(reason);
         }
+    }
+
+    /// The set that renders `template` for a request naming `set`: `None` when the set
+    /// does not change that template (or none is named), so the defaults render it.
+    pub fn effective_set(&self, set: Option<usize>, template: &str) -> Option<&TemplateSet> {
+        set.and_then(|i| self.sets.get(i))
+            .filter(|s| s.covers(template))
     }
 
     /// Renders one email. Pure: no I/O. CSS is inlined the way the template's [`CssPlan`]
@@ -148,33 +240,39 @@ impl Renderer {
         force_per_email_css: bool,
     ) -> Result<RenderedEmail, RenderError> {
         let info = self.template(req.template)?;
-        let locale = self.catalog.locale(req.locale);
-        let ctx = self.context(req)?;
         let name = req.template;
-        let preinlined = !force_per_email_css
-            && self.plans.get(name) == Some(&CssPlan::Preinlined)
-            && req.locale < self.preinlined.len();
-        let (tera, inline_now) = if preinlined {
-            (&self.preinlined[req.locale], false)
-        } else {
-            (&self.tera, true)
+        let set = self.effective_set(req.set, name);
+        let (variant, has_text) = match set {
+            Some(s) => (&s.variant, s.with_text.contains(name)),
+            None => (&self.base, info.has_text),
         };
+        let locale = variant.catalog.locale(req.locale);
+        let ctx = self.context(&variant.catalog, req)?;
+        let preinlined = !force_per_email_css
+            && variant.plans.get(name) == Some(&CssPlan::Preinlined)
+            && req.locale < variant.preinlined.len();
+        let (tera, inline_now) = if preinlined {
+            (&variant.preinlined[req.locale], false)
+        } else {
+            (&variant.tera, true)
+        };
+        let render_file = |file: &str| render_file(tera, &format!("{name}/{file}"), &ctx, set);
 
-        let subject = self.render_file(tera, &format!("{name}/subject.txt"), &ctx)?;
+        let subject = render_file("subject.txt")?;
         let subject = text::one_line(&subject);
         if subject.is_empty() {
             return Err(RenderError::EmptySubject {
                 template: name.to_owned(),
             });
         }
-        let raw_html = self.render_file(tera, &format!("{name}/body.html"), &ctx)?;
+        let raw_html = render_file("body.html")?;
         let html = if inline_now {
             self.inline(name, &raw_html)?
         } else {
             raw_html
         };
-        let text = if info.has_text {
-            plain::tidy_text(&self.render_file(tera, &format!("{name}/body.txt"), &ctx)?)
+        let text = if has_text {
+            plain::tidy_text(&render_file("body.txt")?)
         } else {
             plain::html_to_text(&html)
         };
@@ -195,24 +293,51 @@ impl Renderer {
             message: e.to_string(),
         })
     }
+}
 
-    fn render_file(&self, tera: &Tera, name: &str, ctx: &Context) -> Result<String, RenderError> {
-        tera.render(name, ctx).map_err(|e| {
-            let message = one_line(&e);
-            // Syntax and rendering errors already start with `file:line:`.
-            if message.starts_with(name) {
-                RenderError::Template { message }
-            } else {
-                RenderError::Template {
-                    message: format!("{name}: {message}"),
-                }
+/// Renders one file. An error names the file as Tera knows it (`welcome_email/body.html:3`),
+/// or as `sets/<set>/…` when the set's own file is to blame.
+fn render_file(
+    tera: &Tera,
+    name: &str,
+    ctx: &Context,
+    set: Option<&TemplateSet>,
+) -> Result<String, RenderError> {
+    tera.render(name, ctx).map_err(|e| {
+        let message = one_line(&e);
+        let message = match set {
+            Some(set) => set_file_names(&set.name, &set.own, message),
+            None => message,
+        };
+        // Syntax and rendering errors already start with `file:line:`.
+        if message.starts_with(name) || message.starts_with("sets/") {
+            RenderError::Template { message }
+        } else {
+            RenderError::Template {
+                message: format!("{name}: {message}"),
             }
-        })
+        }
+    })
+}
+
+/// `message` with a leading Tera name of one of the set's own files written as the set's
+/// file (`sets/b2b/layouts/base.html:4: …`).
+pub(super) fn set_file_names(
+    set: &str,
+    own: &BTreeMap<String, PathBuf>,
+    message: String,
+) -> String {
+    match own
+        .keys()
+        .find(|n| message.starts_with(n.as_str()) && message[n.len()..].starts_with(':'))
+    {
+        Some(_) => format!("sets/{set}/{message}"),
+        None => message,
     }
 }
 
 /// A Tera error on one line: `file:line: message` for syntax and rendering errors.
-fn one_line(e: &tera::Error) -> String {
+pub(super) fn one_line(e: &tera::Error) -> String {
     use std::error::Error as _;
     match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {

@@ -215,7 +215,7 @@ fn check_passes_on_the_shipped_templates() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("check ok: 0 error(s), 0 warning(s), 161 render(s), 0 failed"),
+        out.contains("check ok: 0 error(s), 0 warning(s), 336 render(s), 0 failed"),
         "{out}"
     );
     assert!(out.contains("ar          92/92     100.0%"), "{out}");
@@ -310,7 +310,14 @@ fn check_speaks_json_and_github_annotations_for_ci() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["verdict"], "failed");
     assert_eq!(v["exit_code"], 1);
-    assert_eq!(v["renders"], 161);
+    assert_eq!(v["renders"], 336);
+    assert_eq!(
+        v["template_sets"]["b2b"]["changes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        11
+    );
     assert!(v["errors"].as_u64().unwrap() >= 1);
     let first = v["diagnostics"]
         .as_array()

@@ -910,3 +910,45 @@ async fn the_binary_never_logs_the_secret_or_the_token_and_stops_on_refused_cred
     assert!(log.contains("refuses mailroom's credentials"), "{log}");
     assert!(!log.contains(CLIENT_SECRET), "the secret is in the log");
 }
+
+/// A client whose metadata names the example template set `b2b`.
+fn b2b_client(client_id: &str) -> Value {
+    let mut c = client(client_id, "Globex Portal");
+    c["client_metadata"]["template_set"] = json!("b2b");
+    c
+}
+
+#[tokio::test]
+async fn a_directory_client_chooses_its_template_set_from_the_files_and_the_api() {
+    // File source.
+    let (dir, _) = folder_with_ana("de");
+    write(dir.path(), "clients.json", &json!([b2b_client("c1")]));
+    let directory = file_directory(dir.path());
+    let p = ready(&directory, &thin_event("e1", "auth0|abc", "c1")).await;
+    assert_eq!(p.template_set.as_deref(), Some("b2b"));
+    assert!(
+        p.rendered.text.contains("Mit freundlichen Grüßen"),
+        "{}",
+        p.rendered.text
+    );
+
+    // Management API source.
+    let server = MockServer::start().await;
+    token_mock("tok-1", 86_400).mount(&server).await;
+    mount_user(&server, "tok-1", "abc", "ana@example.com", "fr").await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/clients/c2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(b2b_client("c2")))
+        .mount(&server)
+        .await;
+    let directory = api_directory(&server, |_| {});
+    let p = ready(&directory, &thin_event("e2", "auth0|abc", "c2")).await;
+    assert_eq!(p.template_set.as_deref(), Some("b2b"));
+    assert!(
+        p.rendered
+            .text
+            .contains("Cordialement, l’équipe Globex Portal"),
+        "{}",
+        p.rendered.text
+    );
+}

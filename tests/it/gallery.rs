@@ -97,8 +97,18 @@ async fn the_index_lists_every_template_locale_and_application_in_its_language()
         "unescaped script in the index"
     );
     assert!(body.contains("&lt;Dev&gt; Tools &amp; Co"));
-    // (23 samples of 11 templates + 11 × 4 clients) × 7 locales, every one rendered.
-    assert_eq!(body.matches("data-template=").count(), (23 + 11 * 4) * 7);
+    // (24 samples of 11 templates + 11 × 1 template set + 11 × 4 clients) × 7 locales, every
+    // one rendered.
+    assert_eq!(
+        body.matches("data-template=").count(),
+        (24 + 11 + 11 * 4) * 7
+    );
+    // A row per template set, and the defaults beside every set in each locale.
+    assert!(body.contains("template set b2b"));
+    assert!(
+        body.contains("href=\"/compare/welcome_email?across=sets&amp;locales=de\""),
+        "compare across sets"
+    );
     assert!(!body.contains("class=\"error\""));
 }
 
@@ -373,6 +383,19 @@ fn preview_out_writes_the_whole_gallery_as_files() {
         out.path()
             .join("welcome_email/compare-sample-default.html")
             .exists()
+    );
+    // Each template set has its row of files, and a page puts the defaults beside every set.
+    let set = std::fs::read_to_string(out.path().join("welcome_email/fr/set-b2b.txt")).unwrap();
+    assert!(set.contains("Cordialement, l’équipe"), "{set}");
+    let compare =
+        std::fs::read_to_string(out.path().join("welcome_email/compare-sets-fr.html")).unwrap();
+    assert!(
+        compare.contains(">defaults</a>") && compare.contains(">template set b2b</a>"),
+        "{compare}"
+    );
+    assert!(
+        compare.contains("src=\"../welcome_email/fr/set-b2b.raw.html\""),
+        "{compare}"
     );
 }
 

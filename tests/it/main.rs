@@ -17,5 +17,6 @@ mod reload;
 mod render;
 mod secrets;
 mod serve;
+mod sets;
 mod worker;
 mod workload;

@@ -117,8 +117,9 @@ async fn edits_reload_between_emails_and_broken_sets_are_refused_while_sending_g
     let broker = publisher(&topology).await;
     let subject = |r: &Received| r.header("Subject").unwrap_or_default();
     let mut sent = 0;
-    let mut send = async |id: &str, lang: &str| {
-        publish(&broker, event(id, lang).to_string().as_bytes()).await;
+    let mut send = async |event: Value| {
+        let id = event["id"].as_str().unwrap().to_owned();
+        publish(&broker, event.to_string().as_bytes()).await;
         sent += 1;
         let got = wait_received(&smtp, sent).await;
         assert_eq!(got.len(), sent, "{id} was not sent:\n{}", log(d));
@@ -126,7 +127,7 @@ async fn edits_reload_between_emails_and_broken_sets_are_refused_while_sending_g
     };
     let en = d.join("locales/en/verify_email.ftl");
 
-    let first = send("evt_reload_1", "en").await;
+    let first = send(event("evt_reload_1", "en")).await;
     assert_eq!(subject(&first), "Confirm your email address for Acme Notes");
 
     // A good edit: in service for the next email.
@@ -136,7 +137,7 @@ async fn edits_reload_between_emails_and_broken_sets_are_refused_while_sending_g
         "Please confirm your address for",
     );
     assert_eq!(wait_reloads(port, "ok", 1.0).await, Some(1.0), "{}", log(d));
-    let second = send("evt_reload_2", "en").await;
+    let second = send(event("evt_reload_2", "en")).await;
     assert_eq!(
         subject(&second),
         "Please confirm your address for Acme Notes"
@@ -151,7 +152,7 @@ async fn edits_reload_between_emails_and_broken_sets_are_refused_while_sending_g
     assert_eq!(wait_reloads(port, "ok", 2.0).await, Some(2.0), "{}", log(d));
     tokio::time::sleep(mailroom::watch::QUIET * 4).await;
     assert_eq!(reloads(port, "ok").await, Some(2.0), "one reload per burst");
-    let third = send("evt_reload_3", "en").await;
+    let third = send(event("evt_reload_3", "en")).await;
     assert_eq!(subject(&third), "Save 99: for Acme Notes");
 
     // A template edited into a syntax error: refused, naming the file and line; the emails
@@ -174,7 +175,7 @@ async fn edits_reload_between_emails_and_broken_sets_are_refused_while_sending_g
         text.contains("reload refused:") && text.contains("verify_email/body.html:6"),
         "{text}"
     );
-    let fourth = send("evt_reload_4", "en").await;
+    let fourth = send(event("evt_reload_4", "en")).await;
     assert_eq!(subject(&fourth), "Save 99: for Acme Notes");
     assert!(
         fourth.text().contains("Confirm your email address"),
@@ -199,7 +200,7 @@ async fn edits_reload_between_emails_and_broken_sets_are_refused_while_sending_g
         "{}",
         log(d)
     );
-    let german = send("evt_reload_5", "de").await;
+    let german = send(event("evt_reload_5", "de")).await;
     assert!(
         german.text().contains("Content-Language: de") && german.text().contains("Vielen Dank"),
         "{}",
@@ -217,17 +218,62 @@ async fn edits_reload_between_emails_and_broken_sets_are_refused_while_sending_g
         log(d)
     );
     assert!(log(d).contains("locale `de` is gone"), "{}", log(d));
-    let german = send("evt_reload_6", "de").await;
+    let german = send(event("evt_reload_6", "de")).await;
     assert!(german.text().contains("Vielen Dank"), "{}", german.text());
     std::fs::rename(d.join("locales/de-backup"), d.join("locales/de")).unwrap();
     assert_eq!(wait_reloads(port, "ok", 5.0).await, Some(5.0), "{}", log(d));
+
+    // A template set reloads like everything else: an edit to its footer is picked up; a
+    // broken one is refused, naming the set's file, and its emails keep the last good version.
+    let b2b = |id: &str| {
+        with(
+            event(id, "fr"),
+            "client.client_metadata.template_set",
+            json!("b2b"),
+        )
+    };
+    let footer = d.join("templates/sets/b2b/layouts/footer.txt");
+    edit(
+        &footer,
+        "{{ t(id=\"footer-automated\") }}",
+        "Edited set footer.\n{{ t(id=\"footer-automated\") }}",
+    );
+    assert_eq!(wait_reloads(port, "ok", 6.0).await, Some(6.0), "{}", log(d));
+    let set = send(b2b("evt_reload_set_1")).await;
+    assert!(set.text().contains("Edited set footer."), "{}", set.text());
+    assert!(set.text().contains("Cordialement"), "{}", set.text());
+    let html = d.join("templates/sets/b2b/layouts/footer.html");
+    edit(
+        &html,
+        "<p class=\"footer-line\">",
+        "{% if %}<p class=\"footer-line\">",
+    );
+    assert_eq!(
+        wait_reloads(port, "error", 4.0).await,
+        Some(4.0),
+        "{}",
+        log(d)
+    );
+    assert!(
+        log(d).contains("templates/sets/b2b/layouts/footer.html:4"),
+        "{}",
+        log(d)
+    );
+    let set = send(b2b("evt_reload_set_2")).await;
+    assert!(set.text().contains("Edited set footer."), "{}", set.text());
+    edit(
+        &html,
+        "{% if %}<p class=\"footer-line\">",
+        "<p class=\"footer-line\">",
+    );
+    assert_eq!(wait_reloads(port, "ok", 7.0).await, Some(7.0), "{}", log(d));
 
     // SIGHUP reloads too (with nothing changed: the same set again).
     let _ = Command::new("kill")
         .args(["-HUP", &child.id().to_string()])
         .status();
-    assert_eq!(wait_reloads(port, "ok", 6.0).await, Some(6.0), "{}", log(d));
-    let last = send("evt_reload_7", "en").await;
+    assert_eq!(wait_reloads(port, "ok", 8.0).await, Some(8.0), "{}", log(d));
+    let last = send(event("evt_reload_7", "en")).await;
     assert_eq!(subject(&last), "Save 99: for Acme Notes");
     assert!(
         child.try_wait().unwrap().is_none(),

@@ -435,8 +435,9 @@ fn no_text_part_glues_two_sentences_or_a_sentence_and_a_label() {
             let sample = sample.file_stem().unwrap().to_string_lossy().into_owned();
             for (index, locale) in catalog.locales().iter().enumerate() {
                 let tag = locale.tag.clone();
-                let out = mailroom::preview::preview_sample(&p, name, Some(&tag), Some(&sample))
-                    .unwrap_or_else(|e| panic!("{name}/{sample}/{tag}: {e}"));
+                let out =
+                    mailroom::preview::preview_sample(&p, name, Some(&tag), Some(&sample), None)
+                        .unwrap_or_else(|e| panic!("{name}/{sample}/{tag}: {e}"));
                 let text = &out.rendered.text;
                 // Template syntax in a default sample's text is a template's, not the data's.
                 let syntax: &[&str] = if sample == "default" {
@@ -497,7 +498,7 @@ fn arabic_subjects_read_right_to_left_even_when_a_code_leads() {
     for (name, info) in p.renderer().templates() {
         for sample in &info.samples {
             let sample = sample.file_stem().unwrap().to_string_lossy().into_owned();
-            let out = mailroom::preview::preview_sample(&p, name, Some(&tag), Some(&sample))
+            let out = mailroom::preview::preview_sample(&p, name, Some(&tag), Some(&sample), None)
                 .unwrap_or_else(|e| panic!("{name}/{sample}: {e}"));
             let subject = &out.rendered.subject;
             assert_eq!(
