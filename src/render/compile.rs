@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::Variant;
 use super::css::preinline_templates;
-use super::scan::MessageUse;
+use super::scan::{MessageUse, scan_metadata_reads, scan_unsafe_html};
 use super::template::TemplateInfo;
 use super::translate::{Fixed, new_tera};
 use crate::diagnostic::Diagnostic;
@@ -60,4 +60,15 @@ pub(super) fn syntax_ok(
         }
     }
     ok
+}
+
+/// The warnings `check` gives about template code itself: event data where escaping is not
+/// enough, and metadata read without a default.
+pub(super) fn lint(sources: &Sources, diags: &mut Vec<Diagnostic>) {
+    for (_, path, src) in sources {
+        if path.extension().is_some_and(|e| e == "html") {
+            diags.extend(scan_unsafe_html(path, src));
+        }
+        diags.extend(scan_metadata_reads(path, src));
+    }
 }

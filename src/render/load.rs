@@ -12,9 +12,9 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::compile::{Sources, compile_variant, syntax_ok};
+use super::compile::{Sources, compile_variant, lint, syntax_ok};
 use super::css::new_inliner;
-use super::scan::{MessageUse, scan_message_ids, scan_metadata_reads, scan_unsafe_html};
+use super::scan::{MessageUse, scan_message_ids};
 use super::sets::load_sets;
 use super::template::{Manifest, REQUIRED_FILES, TemplateInfo};
 use super::{Renderer, one_line};
@@ -44,12 +44,7 @@ impl Renderer {
             .iter()
             .flat_map(|(_, path, src)| scan_message_ids(path, src))
             .collect();
-        for (_, path, src) in &sources {
-            if path.extension().is_some_and(|e| e == "html") {
-                diags.extend(scan_unsafe_html(path, src));
-            }
-            diags.extend(scan_metadata_reads(path, src));
-        }
+        lint(&sources, &mut diags);
         if !syntax_ok(&sources, &catalog, &mut diags) {
             return (None, diags);
         }

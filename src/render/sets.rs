@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::compile::{Sources, compile_variant, syntax_ok};
+use super::compile::{Sources, compile_variant, lint, syntax_ok};
 use super::scan::{MessageUse, scan_message_ids};
 use super::template::TemplateInfo;
 use super::{TemplateSet, one_line, set_file_names};
@@ -91,6 +91,7 @@ impl Loading<'_> {
         diags: &mut Vec<Diagnostic>,
     ) -> Option<TemplateSet> {
         let own = self.read_files(diags)?;
+        lint(&own, diags);
         if !syntax_ok(&own, self.catalog, diags) {
             return None;
         }

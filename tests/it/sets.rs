@@ -472,3 +472,61 @@ fn preview_says_which_set_was_used_and_takes_one() {
         "{err}"
     );
 }
+
+#[test]
+fn a_set_template_file_replaces_the_defaults_one_and_gets_the_same_checks() {
+    let d = scratch_copy();
+    let default =
+        std::fs::read_to_string(root().join("templates/welcome_email/subject.txt")).unwrap();
+    // The set's own subject for one template; its HTML prints metadata without a default.
+    write(
+        &d.path()
+            .join("templates/sets/b2b/welcome_email/subject.txt"),
+        "Your Globex account: {{ client.name }}",
+    );
+    let body = std::fs::read_to_string(root().join("templates/welcome_email/body.html")).unwrap();
+    write(
+        &d.path().join("templates/sets/b2b/welcome_email/body.html"),
+        &body.replace(
+            "{% block content %}",
+            "{% block content %}<p>{{ user.app_metadata.plan }}</p>",
+        ),
+    );
+    let report = mailroom::check::check(scratch_settings(d.path()));
+    let printed = mailroom::cmd::check::render_report(&report);
+    // The same warning as for a default template, and the sample without that field fails
+    // to render, named with the set's file and line.
+    assert_eq!(report.exit_code(), 1, "{printed}");
+    assert!(
+        printed.contains("templates/sets/b2b/welcome_email/body.html:4: `user.app_metadata.plan` is printed without `| default(…)`"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("`welcome_email` in template set `b2b` does not render in en, ar, de, es, fr, ja, pt-BR: sets/b2b/welcome_email/body.html:4: Field `plan` is not defined"),
+        "{printed}"
+    );
+    let path = d.path().join("templates/sets/b2b/welcome_email/body.html");
+    let text = std::fs::read_to_string(&path).unwrap();
+    write(
+        &path,
+        &text.replace(
+            "user.app_metadata.plan",
+            "user.app_metadata.plan | default(value=\"-\")",
+        ),
+    );
+    let p = Pipeline::load_strict(scratch_settings(d.path())).unwrap().0;
+    let (event, _) = mailroom::preview::sample_event(&p, "welcome_email", Some("set_b2b")).unwrap();
+    let got = p.prepare_event(&event, Overrides::default()).unwrap();
+    assert_eq!(got.rendered.subject, "Your Globex account: Globex Portal");
+    assert!(
+        got.rendered.html.contains(">enterprise</p>"),
+        "the set's body.html"
+    );
+    // The text part is still the default's (the set has no body.txt), with the set's footer.
+    assert!(
+        got.rendered.text.contains("Mit freundlichen Grüßen"),
+        "{}",
+        got.rendered.text
+    );
+    assert!(!default.is_empty());
+}
