@@ -2,7 +2,7 @@
 # What template sets cost at start-up: load time and peak RSS of `mailroom preview` (which
 # loads and checks everything once, as the worker does, then renders one email) over a copy
 # of the shipped templates with no extra sets, with N "light" sets (each rewords one template's
-# subject in English) and with N "heavy" sets (each a copy of the example set `b2b`, whose
+# subject) and with N "heavy" sets (each a copy of the example set `b2b`, whose
 # footer layout changes every template).
 #
 #   scripts/bench-sets.sh [--sets 50] [--runs 5]
@@ -44,15 +44,15 @@ make_case() {
     name=$(printf 'set%02d' "$i")
     case "$3" in
       light)
-        # One template's subject, one message: the set changes that template only.
+        # One template's subject: the set changes that template only.
         local t
         t=$(echo "$templates" | sed -n "$(( (i - 1) % $(echo "$templates" | wc -l) + 1 ))p")
-        mkdir -p "$dir/templates/sets/$name/$t" "$dir/locales/en/sets"
-        cp "templates/$t/subject.txt" "$dir/templates/sets/$name/$t/subject.txt"
-        printf '# Replaces the signature for this set.\nsignature = Regards, { $client } (%s)\n' "$name" \
-          > "$dir/locales/en/sets/$name.ftl"
+        mkdir -p "$dir/templates/sets/$name/$t"
+        { printf '[%s] ' "$name"; cat "templates/$t/subject.txt"; } \
+          > "$dir/templates/sets/$name/$t/subject.txt"
         ;;
       heavy)
+        mkdir -p "$dir/templates/sets"
         cp -r templates/sets/b2b "$dir/templates/sets/$name"
         for l in locales/*/sets/b2b.ftl; do
           local lang

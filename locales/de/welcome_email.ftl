@@ -8,4 +8,3 @@ welcome-intro = Ihr Konto ist fertig eingerichtet. Schön, dass Sie dabei sind!
 welcome-next = Alles, was Sie brauchen, ist nur einen Klick entfernt. Legen Sie einfach los, wann immer Sie möchten.
 # The button's label.
 welcome-action = Jetzt loslegen
-welcome-help = Bei Fragen hilft Ihnen unser Support-Team gerne weiter.

@@ -8,4 +8,3 @@ welcome-intro = Your account is all set. We're glad to have you with us.
 welcome-next = Everything you need is one click away. Jump in whenever you're ready.
 # The button's label.
 welcome-action = Get started
-welcome-help = If you have any questions, our support team is happy to help.

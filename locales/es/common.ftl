@@ -18,7 +18,7 @@ footer-automated = Este mensaje se ha enviado automáticamente. Por favor, no lo
 signature = El equipo de { $client }
 
 ## Durations, used inside the expiry sentences of the verification emails
-## ("Este enlace caduca en { $duration }.").
+## ("Este enlace vence en { $duration }.").
 ## $count (Number) - a whole number. Cover every CLDR plural category of the locale:
 ## one, many (1000000…, same text as other), other.
 

@@ -1,7 +1,7 @@
 ## verify_email: the verification link sent after sign-up.
 
 # $client (String) - the application's name.
-verify-email-subject = Confirma tu dirección de correo electrónico en { $client }
+verify-email-subject = Confirma tu correo en { $client }
 # Preview text that mail clients show next to the subject.
 verify-email-preheader = Un clic y tu cuenta de { $client } estará lista.
 verify-email-heading = Confirma tu dirección de correo electrónico
@@ -9,5 +9,5 @@ verify-email-intro = ¡Gracias por registrarte en { $client }! Confirma que esta
 # The button's label.
 verify-email-action = Confirmar mi correo electrónico
 # $duration (String) - a localized duration built from duration-*, e.g. "24 horas".
-verify-email-expiry = Este enlace caduca en { $duration }.
+verify-email-expiry = Este enlace vence en { $duration }.
 verify-email-ignore = Si no te registraste en { $client }, puedes ignorar este correo sin problema: si no haces clic en el botón, esta dirección no quedará confirmada.

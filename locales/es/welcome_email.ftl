@@ -8,4 +8,3 @@ welcome-intro = Tu cuenta ya está lista. Nos alegra mucho tenerte con nosotros.
 welcome-next = Todo lo que necesitas está a un solo clic. Empieza cuando quieras.
 # The button's label.
 welcome-action = Empezar
-welcome-help = Si tienes alguna pregunta, nuestro equipo de soporte estará encantado de ayudarte.

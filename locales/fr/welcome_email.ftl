@@ -8,4 +8,3 @@ welcome-intro = Votre compte est prêt. Nous sommes ravis de vous compter parmi 
 welcome-next = Tout ce dont vous avez besoin est à portée de clic. Lancez-vous quand vous le souhaitez.
 # The button's label.
 welcome-action = Commencer
-welcome-help = Pour toute question, notre équipe d’assistance se fera un plaisir de vous aider.

@@ -8,4 +8,3 @@ welcome-intro = アカウントの準備が整いました。ご登録いただ�
 welcome-next = 必要な機能には、すべてワンクリックでアクセスできます。お好きなタイミングでさっそくお使いください。
 # The button's label.
 welcome-action = さっそく始める
-welcome-help = ご不明な点がございましたら、お気軽にサポートチームまでお問い合わせください。

@@ -8,4 +8,3 @@ welcome-intro = Sua conta está pronta. Que bom ter você com a gente!
 welcome-next = Tudo o que você precisa está a um clique de distância. Comece quando quiser.
 # The button's label.
 welcome-action = Começar
-welcome-help = Se tiver alguma dúvida, nossa equipe de suporte terá o maior prazer em ajudar.

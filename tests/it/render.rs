@@ -78,7 +78,7 @@ fn lifetimes_follow_each_locales_plural_rules() {
         ("fr", 3 * 24 * h, "expire dans 3 jours."),
         ("de", 3 * 24 * h, "läuft in 3 Tagen ab."),
         ("de", h, "läuft in 1 Stunde ab."),
-        ("es", 3 * h, "caduca en 3 horas."),
+        ("es", 3 * h, "vence en 3 horas."),
         ("pt-BR", h, "expira em 1 hora."),
         ("ja", 24 * h, "有効期限は24時間です。"),
         ("ja", 3 * 24 * h, "有効期限は3日間です。"),
