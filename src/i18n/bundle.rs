@@ -1,6 +1,8 @@
 //! A locale's two bundles, built from the same resources: plain text, and HTML, whose literal
 //! text is escaped by a Fluent transform and whose string arguments are escaped and isolated
-//! with `<bdi>` by its formatter. Isolation marks are off in both.
+//! with `<bdi>` by its formatter. Isolation marks are off in both. In both, whole numbers are
+//! written with the locale's digit grouping (CLDR, through ICU4X): `1 439` in French, `1.439`
+//! in German; Fluent itself writes `1439` everywhere.
 
 use std::borrow::Cow;
 
@@ -18,19 +20,69 @@ pub(super) fn new_bundle(id: &LanguageIdentifier, markup: Markup) -> Bundle {
         // when they are written: selectors (`{ $gender -> [female] … }`) still see raw values.
         b.set_transform(Some(escape_html));
         b.set_formatter(Some(html_argument));
+    } else {
+        b.set_formatter(Some(text_argument));
     }
     b
 }
 
+/// Writes an argument into plain text: numbers grouped, everything else as Fluent does.
+fn text_argument(
+    value: &FluentValue,
+    memoizer: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    grouped(value, memoizer)
+}
+
+/// A whole number in the locale's digit grouping, in Latin digits (codes, links and the
+/// numbers beside them arrive in Latin digits, so an Arabic email keeps them alike). `None`
+/// (Fluent's own writing) for fractions, numbers with formatting options, and anything ICU4X
+/// cannot format.
+fn grouped(
+    value: &FluentValue,
+    memoizer: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    let FluentValue::Number(n) = value else {
+        return None;
+    };
+    // Beyond 2^53 an f64 no longer holds every whole number.
+    let whole = n.value.fract() == 0.0 && n.value.abs() < 9.0e15;
+    if !whole || n.options != fluent_bundle::types::FluentNumberOptions::default() {
+        return None;
+    }
+    memoizer
+        .with_try_get::<Grouping, _, _>((), |g| {
+            g.0.format(&icu_decimal::input::Decimal::from(n.value as i64))
+                .to_string()
+        })
+        .ok()
+}
+
+/// ICU4X's decimal formatter for one locale, built once per bundle by its memoizer.
+struct Grouping(icu_decimal::DecimalFormatter);
+
+impl intl_memoizer::Memoizable for Grouping {
+    type Args = ();
+    type Error = String;
+
+    fn construct(lang: LanguageIdentifier, _: ()) -> Result<Self, String> {
+        let tag = format!("{lang}-u-nu-latn");
+        let locale: icu_locale_core::Locale = tag.parse().map_err(|e| format!("{tag}: {e}"))?;
+        icu_decimal::DecimalFormatter::try_new((&locale).into(), Default::default())
+            .map(Grouping)
+            .map_err(|e| format!("{tag}: {e}"))
+    }
+}
+
 /// Writes a string argument into HTML: escaped, and isolated with `<bdi>` so a left-to-right
-/// name keeps its punctuation in place inside right-to-left text. Numbers keep the default.
+/// name keeps its punctuation in place inside right-to-left text. Numbers are grouped.
 fn html_argument(
     value: &FluentValue,
-    _: &intl_memoizer::concurrent::IntlLangMemoizer,
+    memoizer: &intl_memoizer::concurrent::IntlLangMemoizer,
 ) -> Option<String> {
     match value {
         FluentValue::String(s) => Some(format!("<bdi>{}</bdi>", escape_html(s))),
-        _ => None,
+        _ => grouped(value, memoizer),
     }
 }
 

@@ -119,3 +119,41 @@ fn missing_source_locale_is_fatal() {
     assert!(cat.is_none());
     assert!(diags[0].message.contains("source locale `en` is missing"));
 }
+
+#[test]
+fn numbers_in_messages_carry_the_locales_digit_grouping() {
+    let d = tempfile::tempdir().unwrap();
+    let locales = ["en", "fr", "de", "es", "pt-BR", "ja", "ar"];
+    for tag in locales {
+        write(d.path(), &format!("{tag}/a.ftl"), "n = { $n } days\n");
+    }
+    let (cat, diags) = Catalog::load(d.path(), &en());
+    assert!(diags.is_empty(), "{diags:?}");
+    let cat = cat.unwrap();
+    let show = |tag: &str, n: f64, markup: Markup| {
+        let mut args = FluentArgs::new();
+        args.set("n", FluentValue::from(n));
+        let index = cat.index_of(tag).unwrap();
+        cat.format(index, "n", Some(&args), markup).unwrap().text
+    };
+    // CLDR: French groups with a narrow no-break space, German and Brazilian Portuguese with a
+    // dot; Spanish groups only from five digits; Arabic keeps Latin digits here.
+    let cases = [
+        ("en", 1439.0, "1,439 days"),
+        ("fr", 1439.0, "1\u{202f}439 days"),
+        ("de", 1439.0, "1.439 days"),
+        ("pt-BR", 1439.0, "1.439 days"),
+        ("es", 1439.0, "1439 days"),
+        ("es", 14390.0, "14.390 days"),
+        ("ja", 1439.0, "1,439 days"),
+        ("ar", 1439.0, "1,439 days"),
+        ("de", 7.0, "7 days"),
+        ("fr", 1_000_000.0, "1\u{202f}000\u{202f}000 days"),
+    ];
+    for (tag, n, want) in cases {
+        assert_eq!(show(tag, n, Markup::Text), want, "{tag} {n}");
+        assert_eq!(show(tag, n, Markup::Html), want, "{tag} {n} in HTML");
+    }
+    // A fraction keeps Fluent's own writing.
+    assert_eq!(show("de", 1.5, Markup::Text), "1.5 days");
+}

@@ -99,6 +99,20 @@ fn lifetimes_follow_each_locales_plural_rules() {
 }
 
 #[test]
+fn numbers_in_lifetimes_carry_the_locales_digit_grouping() {
+    // 1,439 minutes: a day less one minute, which reads in minutes.
+    let ttl = 1_439 * 60;
+    for (lang, want) in [
+        ("en", "expires in 1,439 minutes."),
+        ("fr", "expire dans 1\u{202f}439 minutes."),
+        ("de", "läuft in 1.439 Minuten ab."),
+        ("pt-BR", "expira em 1.439 minutos."),
+    ] {
+        check_duration(lang, ttl, want);
+    }
+}
+
+#[test]
 fn right_to_left_output_isolates_left_to_right_values() {
     let p = pipeline();
     let e = with(base_event(), "user.user_metadata.lang", json!("ar"));
