@@ -125,7 +125,14 @@ impl Pipeline {
         let Some(catalog) = catalog else {
             return (None, diags);
         };
-        let shipped: Vec<_> = catalog.locales().iter().map(|l| l.id.clone()).collect();
+        // Pseudo-locales come last in the catalog and are never negotiated, so the
+        // negotiator's indexes are the catalog's.
+        let shipped: Vec<_> = catalog
+            .locales()
+            .iter()
+            .filter(|l| !l.pseudo)
+            .map(|l| l.id.clone())
+            .collect();
         let negotiator = match Negotiator::new(shipped.clone(), &settings.default_locale) {
             Some(n) => n,
             None => {

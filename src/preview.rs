@@ -105,17 +105,30 @@ pub fn resolve_set(pipeline: &Pipeline, name: &str) -> anyhow::Result<usize> {
     })
 }
 
-/// The shipped locale for a `--locale` value, negotiated like a user's `lang`.
+/// The shipped locale for a `--locale` value, negotiated like a user's `lang`, or a
+/// pseudo-locale named exactly (`en-XA`, `ar-XB`).
 pub fn resolve_locale(pipeline: &Pipeline, raw: &str) -> anyhow::Result<usize> {
     let shipped = || {
-        pipeline
-            .catalog()
-            .locales()
-            .iter()
-            .map(|l| l.tag.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        let tags = |pseudo: bool| {
+            pipeline
+                .catalog()
+                .locales()
+                .iter()
+                .filter(|l| l.pseudo == pseudo)
+                .map(|l| l.tag.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!("{}; pseudo-locales: {}", tags(false), tags(true))
     };
+    // A pseudo-locale is chosen by its exact tag only: negotiation never serves one.
+    if let Some(index) = pipeline
+        .catalog()
+        .index_of(raw)
+        .filter(|i| pipeline.catalog().locale(*i).pseudo)
+    {
+        return Ok(index);
+    }
     let tag = normalize(raw).ok_or_else(|| anyhow!("`{raw}` is not a language tag"))?;
     pipeline
         .negotiator()

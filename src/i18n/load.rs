@@ -12,7 +12,8 @@ use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
 use super::bundle::new_bundle;
-use super::{Catalog, FileInfo, Locale, Markup, SetFile, is_set_name};
+use super::pseudo::pseudo_locale;
+use super::{Catalog, FileInfo, Locale, Markup, PSEUDO_LOCALES, SetFile, is_pseudo, is_set_name};
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::fsread;
 use crate::locale::Direction;
@@ -28,6 +29,14 @@ impl Catalog {
         };
         let mut folders: Vec<(LanguageIdentifier, PathBuf)> = Vec::new();
         for (name, path) in found {
+            if is_pseudo(&name) {
+                diags.push(Diagnostic::error(
+                    path,
+                    None,
+                    format!("`{name}` is a pseudo-locale, made from the source locale at load; rename or remove this folder"),
+                ));
+                continue;
+            }
             match LanguageIdentifier::from_str(&name) {
                 Ok(id) if id.to_string() == name && !id.language.is_empty() => {
                     folders.push((id, path))
@@ -73,6 +82,11 @@ impl Catalog {
             return (None, diags);
         };
         check_variables(&locales, source_index, &mut diags);
+        // After every shipped locale, so their indexes are the negotiator's.
+        for tag in PSEUDO_LOCALES {
+            let pseudo = pseudo_locale(tag, &locales[source_index]);
+            locales.push(pseudo);
+        }
         (
             Some(Catalog {
                 locales,
@@ -148,6 +162,7 @@ fn load_locale(
             html,
             files,
             resources,
+            pseudo: false,
         },
         sets,
     )

@@ -18,6 +18,7 @@
 
 mod bundle;
 mod load;
+mod pseudo;
 mod sets;
 #[cfg(test)]
 mod tests;
@@ -34,6 +35,7 @@ use unic_langid::LanguageIdentifier;
 use crate::locale::Direction;
 
 pub use bundle::SafeHtml;
+pub use pseudo::{PSEUDO_LOCALES, is_pseudo};
 
 type Bundle = FluentBundle<Arc<FluentResource>>;
 
@@ -107,6 +109,8 @@ pub struct Locale {
     pub files: Vec<FileInfo>,
     /// The parsed files, in load order: what a template set's layered catalog starts from.
     resources: Vec<Arc<FluentResource>>,
+    /// A pseudo-locale (`en-XA`, `ar-XB`): made from the source, never negotiated.
+    pub pseudo: bool,
 }
 
 impl fmt::Debug for Locale {

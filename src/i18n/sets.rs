@@ -10,6 +10,7 @@
 use std::collections::BTreeSet;
 
 use super::bundle::new_bundle;
+use super::pseudo::pseudo_locale;
 use super::{Catalog, Locale, Markup};
 use crate::diagnostic::Diagnostic;
 
@@ -20,10 +21,11 @@ impl Catalog {
     /// file and line. The default catalog when the set has no messages.
     pub fn layered(&self, set: &str, diags: &mut Vec<Diagnostic>) -> Option<Catalog> {
         let files = self.sets.get(set)?;
-        let locales = self
+        let mut locales: Vec<Locale> = self
             .locales
             .iter()
             .enumerate()
+            .filter(|(_, base)| !base.pseudo)
             .map(|(index, base)| {
                 let own = files.iter().find(|f| f.locale == index);
                 let mut text = new_bundle(&base.id, Markup::Text);
@@ -46,9 +48,15 @@ impl Catalog {
                     html,
                     files: infos,
                     resources,
+                    pseudo: false,
                 }
             })
             .collect();
+        // The pseudo-locales show the set's source messages too.
+        for base in self.locales.iter().filter(|l| l.pseudo) {
+            let pseudo = pseudo_locale(&base.tag, &locales[self.source]);
+            locales.push(pseudo);
+        }
         let layered = Catalog {
             locales,
             source: self.source,

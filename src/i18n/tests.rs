@@ -157,3 +157,58 @@ fn numbers_in_messages_carry_the_locales_digit_grouping() {
     // A fraction keeps Fluent's own writing.
     assert_eq!(show("de", 1.5, Markup::Text), "1.5 days");
 }
+
+#[test]
+fn pseudo_locales_are_made_from_the_source_and_escaped_after_the_transform() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "en/a.ftl",
+        "amp = Tom & Jerry <b>\nhi = Hello { $name }\n",
+    );
+    write(d.path(), "fr/a.ftl", "amp = Tom et Jerry\n");
+    let (cat, diags) = Catalog::load(d.path(), &en());
+    assert!(diags.is_empty(), "{diags:?}");
+    let cat = cat.unwrap();
+    let tags: Vec<&str> = cat.locales().iter().map(|l| l.tag.as_str()).collect();
+    assert_eq!(
+        tags,
+        ["en", "fr", "en-XA", "ar-XB"],
+        "after the shipped locales"
+    );
+    let xa = cat.index_of("en-XA").unwrap();
+    let xb = cat.index_of("ar-XB").unwrap();
+    assert!(cat.locale(xa).pseudo && cat.locale(xb).pseudo && !cat.locale(0).pseudo);
+    assert_eq!(cat.locale(xb).dir, Direction::Rtl);
+    let text = cat.format(xa, "amp", None, Markup::Text).unwrap().text;
+    assert_eq!(text, "Ŧooḿ & Ĵeeřřẏ <ƀ>~~~~");
+    let html = cat.format(xa, "amp", None, Markup::Html).unwrap().text;
+    assert_eq!(html, "Ŧooḿ &amp; Ĵeeřřẏ &lt;ƀ&gt;~~~~");
+    let html = cat.format(xb, "amp", None, Markup::Html).unwrap().text;
+    assert!(
+        html.starts_with('\u{202e}') && html.contains("&amp;") && !html.contains('<'),
+        "{html}"
+    );
+    // Arguments are not transformed: a name stays legible.
+    let mut args = FluentArgs::new();
+    args.set("name", FluentValue::from("Ana"));
+    let hi = cat
+        .format(xa, "hi", Some(&args), Markup::Text)
+        .unwrap()
+        .text;
+    assert_eq!(hi, "Ħeeŀŀoo~ Ana");
+}
+
+#[test]
+fn a_locale_folder_named_like_a_pseudo_locale_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "en/a.ftl", "hello = Hello\n");
+    write(d.path(), "en-XA/a.ftl", "hello = Ħeeŀŀoo\n");
+    let (cat, diags) = Catalog::load(d.path(), &en());
+    assert!(cat.is_some());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(
+        diags[0].message.contains("`en-XA` is a pseudo-locale"),
+        "{diags:?}"
+    );
+}

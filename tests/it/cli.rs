@@ -177,7 +177,7 @@ fn preview_of_a_template_sample_in_each_format() {
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o)
-            .contains("no shipped locale serves `zz` (shipped: en, ar, de, es, fr, ja, pt-BR)"),
+            .contains("no shipped locale serves `zz` (shipped: en, ar, de, es, fr, ja, pt-BR; pseudo-locales: en-XA, ar-XB)"),
         "{}",
         stderr(&o)
     );
@@ -215,10 +215,11 @@ fn check_passes_on_the_shipped_templates() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("check ok: 0 error(s), 0 warning(s), 336 render(s), 0 failed"),
+        out.contains("check ok: 0 error(s), 0 warning(s), 432 render(s), 0 failed"),
         "{out}"
     );
     assert!(out.contains("ar          91/91     100.0%"), "{out}");
+    assert!(out.contains("en-XA       91/91     100.0%"), "{out}");
 }
 
 #[test]
@@ -283,7 +284,7 @@ fn check_flags_missing_and_unused_messages() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.contains("error: templates/verify_email/body.html:6: message `verify-email-headline` does not exist in the source locale `en`"), "{out}");
-    assert!(out.contains("`verify_email` does not render in en, ar, de, es, fr, ja, pt-BR: verify_email/body.html:6: message `verify-email-headline` does not exist"), "{out}");
+    assert!(out.contains("`verify_email` does not render in en, ar, de, es, fr, ja, pt-BR, en-XA, ar-XB: verify_email/body.html:6: message `verify-email-headline` does not exist"), "{out}");
     assert!(out.contains("warning: locales/fr/welcome_email.ftl: `fr` lacks message `welcome-next` (falls back to `en`)"), "{out}");
     assert!(
         out.contains(
@@ -310,7 +311,7 @@ fn check_speaks_json_and_github_annotations_for_ci() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["verdict"], "failed");
     assert_eq!(v["exit_code"], 1);
-    assert_eq!(v["renders"], 336);
+    assert_eq!(v["renders"], 432);
     assert_eq!(
         v["template_sets"]["b2b"]["changes"]
             .as_array()

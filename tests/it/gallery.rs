@@ -97,11 +97,11 @@ async fn the_index_lists_every_template_locale_and_application_in_its_language()
         "unescaped script in the index"
     );
     assert!(body.contains("&lt;Dev&gt; Tools &amp; Co"));
-    // (24 samples of 11 templates + 11 × 1 template set + 11 × 4 clients) × 7 locales, every
-    // one rendered.
+    // (24 samples of 11 templates + 11 × 1 template set + 11 × 4 clients) × (7 locales + 2
+    // pseudo-locales), every one rendered.
     assert_eq!(
         body.matches("data-template=").count(),
-        (24 + 11 + 11 * 4) * 7
+        (24 + 11 + 11 * 4) * 9
     );
     // A row per template set, and the defaults beside every set in each locale.
     assert!(body.contains("template set b2b"));
@@ -181,7 +181,8 @@ async fn compare_puts_locales_side_by_side() {
     assert!(body.contains("src=\"/raw/welcome_email/ar?sample=default\""));
     assert!(body.contains("<figcaption lang=\"ar\" dir=\"rtl\">"));
     let (_, _, all) = s.get("/compare/welcome_email").await;
-    assert_eq!(all.matches("<iframe").count(), 7);
+    // The seven shipped locales and the two pseudo-locales.
+    assert_eq!(all.matches("<iframe").count(), 9);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -523,3 +523,48 @@ fn arabic_subjects_read_right_to_left_even_when_a_code_leads() {
         }
     }
 }
+
+#[test]
+fn pseudo_locales_render_every_template_longer_or_right_to_left_and_are_never_negotiated() {
+    let p = crate::helpers::shared_pipeline();
+    let (mut en_len, mut xa_len) = (0, 0);
+    for name in p.renderer().templates().keys() {
+        let render = |tag: &str| {
+            mailroom::preview::preview_sample(p, name, Some(tag), None, None)
+                .unwrap_or_else(|e| panic!("{name} in {tag}: {e:#}"))
+        };
+        let en = render("en");
+        let xa = render("en-XA");
+        let xb = render("ar-XB");
+        assert_eq!(
+            (xa.rendered.locale.as_str(), xa.rendered.dir),
+            ("en-XA", "ltr")
+        );
+        assert_eq!(
+            (xb.rendered.locale.as_str(), xb.rendered.dir),
+            ("ar-XB", "rtl")
+        );
+        assert!(xb.rendered.html.contains("dir=\"rtl\""), "{name}");
+        assert!(
+            xb.rendered.subject.contains('\u{202e}'),
+            "{name}: {}",
+            xb.rendered.subject
+        );
+        assert_ne!(
+            xa.rendered.subject, en.rendered.subject,
+            "{name}: hard-coded subject?"
+        );
+        en_len += en.rendered.text.chars().count();
+        xa_len += xa.rendered.text.chars().count();
+    }
+    // Longer, to show where a translation will not fit (the URLs and names are not).
+    assert!(
+        xa_len * 100 >= en_len * 120,
+        "en-XA is {xa_len} chars against {en_len}"
+    );
+    // A user asking for a pseudo-locale gets the real language.
+    for (asked, got) in [("en-XA", "en"), ("ar-XB", "ar")] {
+        let e = with(base_event(), "user.user_metadata.lang", json!(asked));
+        assert_eq!(prepared(p, &e).rendered.locale, got, "{asked}");
+    }
+}

@@ -502,7 +502,7 @@ fn a_set_template_file_replaces_the_defaults_one_and_gets_the_same_checks() {
         "{printed}"
     );
     assert!(
-        printed.contains("`welcome_email` in template set `b2b` does not render in en, ar, de, es, fr, ja, pt-BR: sets/b2b/welcome_email/body.html:4: Field `plan` is not defined"),
+        printed.contains("`welcome_email` in template set `b2b` does not render in en, ar, de, es, fr, ja, pt-BR, en-XA, ar-XB: sets/b2b/welcome_email/body.html:4: Field `plan` is not defined"),
         "{printed}"
     );
     let path = d.path().join("templates/sets/b2b/welcome_email/body.html");
