@@ -12,6 +12,7 @@ use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
 use super::bundle::new_bundle;
+use super::plurals::check_plurals;
 use super::pseudo::pseudo_locale;
 use super::{Catalog, FileInfo, Locale, Markup, PSEUDO_LOCALES, SetFile, is_pseudo, is_set_name};
 use crate::diagnostic::{Diagnostic, line_of};
@@ -82,6 +83,9 @@ impl Catalog {
             return (None, diags);
         };
         check_variables(&locales, source_index, &mut diags);
+        for locale in &locales {
+            check_plurals(locale, &mut diags);
+        }
         // After every shipped locale, so their indexes are the negotiator's.
         for tag in PSEUDO_LOCALES {
             let pseudo = pseudo_locale(tag, &locales[source_index]);
@@ -274,7 +278,7 @@ struct Found {
     refs: BTreeSet<String>,
 }
 
-fn find_definition_line(source: &str, id: &str) -> Option<usize> {
+pub(super) fn find_definition_line(source: &str, id: &str) -> Option<usize> {
     source
         .lines()
         .position(|line| {

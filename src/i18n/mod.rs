@@ -18,6 +18,7 @@
 
 mod bundle;
 mod load;
+mod plurals;
 mod pseudo;
 mod sets;
 #[cfg(test)]

@@ -212,3 +212,30 @@ fn a_locale_folder_named_like_a_pseudo_locale_is_an_error() {
         "{diags:?}"
     );
 }
+
+#[test]
+fn a_plural_selector_without_every_category_of_its_locale_is_a_warning_naming_them() {
+    let d = tempfile::tempdir().unwrap();
+    let plural = "days = { $count ->\n    [one] { $count } day\n   *[other] { $count } days\n}\n";
+    let gender = "who = { $gender ->\n    [female] she\n   *[other] they\n}\n";
+    write(d.path(), "en/a.ftl", &format!("{plural}{gender}"));
+    write(d.path(), "fr/a.ftl", plural);
+    write(
+        d.path(),
+        "ar/a.ftl",
+        &format!("# Arabic.\n{gender}{plural}"),
+    );
+    let (cat, diags) = Catalog::load(d.path(), &en());
+    assert!(cat.is_some());
+    // English and French need only `one` and `other`; a select on anything but a plural
+    // category is not a plural.
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let d0 = &diags[0];
+    assert!(!d0.is_error());
+    assert!(d0.file.as_ref().unwrap().ends_with("ar/a.ftl"));
+    assert_eq!(d0.line, Some(6));
+    assert_eq!(
+        d0.message,
+        "message `days` selects a plural form on $count without `zero`, `two`, `few`, `many` (`ar` has `zero`, `one`, `two`, `few`, `many`, `other`); numbers of those categories get the default variant"
+    );
+}

@@ -11,7 +11,7 @@
 //! Subjects and text parts (`.txt`) are not escaped and get no markup.
 //!
 //! One job per file: `load` reads template folders, manifests and samples and builds the
-//! [`Renderer`]; `compile` turns sources into a compiled [`Variant`] (the defaults, or one
+//! [`Renderer`]; `compile` turns sources into a compiled `Variant` (the defaults, or one
 //! template set); `sets` reads `templates/sets/` and compiles each set over the defaults;
 //! `template` is what one folder holds once read; `translate` is `t()` and what it remembers;
 //! `context` is what templates see; `css` decides each template's [`CssPlan`] and inlines at
