@@ -14,7 +14,10 @@ use unic_langid::LanguageIdentifier;
 use super::bundle::new_bundle;
 use super::plurals::check_plurals;
 use super::pseudo::pseudo_locale;
-use super::{Catalog, FileInfo, Locale, Markup, PSEUDO_LOCALES, SetFile, is_pseudo, is_set_name};
+use super::{
+    Catalog, FileInfo, Locale, Markup, PSEUDO_LOCALES, SetFile, find_definition_line, is_pseudo,
+    is_set_name,
+};
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::fsread;
 use crate::locale::Direction;
@@ -276,16 +279,6 @@ fn describe_file(path: &Path, resource: &FluentResource) -> FileInfo {
 struct Found {
     vars: BTreeSet<String>,
     refs: BTreeSet<String>,
-}
-
-pub(super) fn find_definition_line(source: &str, id: &str) -> Option<usize> {
-    source
-        .lines()
-        .position(|line| {
-            line.strip_prefix(id)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map(|i| i + 1)
 }
 
 fn pattern_variables(p: &ast::Pattern<&str>, out: &mut Found) {

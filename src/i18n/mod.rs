@@ -223,6 +223,18 @@ impl Catalog {
     }
 }
 
+/// The 1-based line where `id =` starts a line of `source`: the runtime parser keeps no
+/// offsets for entries. Ids are unique within a valid file.
+fn find_definition_line(source: &str, id: &str) -> Option<usize> {
+    source
+        .lines()
+        .position(|line| {
+            line.strip_prefix(id)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
+}
+
 fn describe_fluent_error(e: &FluentError) -> String {
     match e {
         FluentError::ResolverError(r) => r.to_string(),

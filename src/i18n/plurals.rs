@@ -11,8 +11,7 @@ use std::collections::BTreeSet;
 use fluent_syntax::ast;
 use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
 
-use super::Locale;
-use super::load::find_definition_line;
+use super::{Locale, find_definition_line};
 use crate::diagnostic::Diagnostic;
 
 const NAMES: [(PluralCategory, &str); 6] = [
