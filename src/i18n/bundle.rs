@@ -45,9 +45,13 @@ fn grouped(
     let FluentValue::Number(n) = value else {
         return None;
     };
-    // Beyond 2^53 an f64 no longer holds every whole number.
+    // Beyond 2^53 an f64 no longer holds every whole number. Below 1,000 no locale groups,
+    // and Fluent writes the same Latin digits: the common case (a lifetime) skips ICU4X.
     let whole = n.value.fract() == 0.0 && n.value.abs() < 9.0e15;
-    if !whole || n.options != fluent_bundle::types::FluentNumberOptions::default() {
+    if !whole
+        || n.value.abs() < 1_000.0
+        || n.options != fluent_bundle::types::FluentNumberOptions::default()
+    {
         return None;
     }
     memoizer
