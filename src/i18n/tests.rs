@@ -239,3 +239,77 @@ fn a_plural_selector_without_every_category_of_its_locale_is_a_warning_naming_th
         "message `days` selects a plural form on $count without `zero`, `two`, `few`, `many` (`ar` has `zero`, `one`, `two`, `few`, `many`, `other`); numbers of those categories get the default variant"
     );
 }
+
+/// CLDR's cardinal rules for the shipped languages, written out from CLDR's plurals.xml (v46)
+/// for whole numbers (v = 0), as the oracle the selectors Fluent uses are held to.
+fn cldr_integer_category(tag: &str, n: u64) -> &'static str {
+    match tag {
+        // one: i = 1 and v = 0.
+        "en" | "de" => {
+            if n == 1 {
+                "one"
+            } else {
+                "other"
+            }
+        }
+        // one: i = 0,1; many: e = 0 and i != 0 and i % 1000000 = 0 and v = 0 (or e != 0..5).
+        "fr" | "pt-BR" => match n {
+            0 | 1 => "one",
+            n if n != 0 && n % 1_000_000 == 0 => "many",
+            _ => "other",
+        },
+        // one: n = 1; many: e = 0 and i != 0 and i % 1000000 = 0 and v = 0.
+        "es" => match n {
+            1 => "one",
+            n if n != 0 && n % 1_000_000 == 0 => "many",
+            _ => "other",
+        },
+        "ja" => "other",
+        // zero: n = 0; one: n = 1; two: n = 2; few: n % 100 = 3..10; many: n % 100 = 11..99.
+        "ar" => match (n, n % 100) {
+            (0, _) => "zero",
+            (1, _) => "one",
+            (2, _) => "two",
+            (_, 3..=10) => "few",
+            (_, 11..=99) => "many",
+            _ => "other",
+        },
+        other => panic!("no oracle for {other}"),
+    }
+}
+
+#[test]
+fn fluent_selects_the_cldr_plural_category_of_every_number_from_0_to_1000() {
+    let d = tempfile::tempdir().unwrap();
+    let locales = ["en", "fr", "de", "es", "pt-BR", "ja", "ar"];
+    let message = "n = { $n ->\n    [zero] zero\n    [one] one\n    [two] two\n    [few] few\n    [many] many\n   *[other] other\n}\n";
+    for tag in locales {
+        write(d.path(), &format!("{tag}/a.ftl"), message);
+    }
+    let (cat, _) = Catalog::load(d.path(), &en());
+    let cat = cat.unwrap();
+    let mut wrong = Vec::new();
+    for tag in locales {
+        let index = cat.index_of(tag).unwrap();
+        for n in (0..=1_000u64).chain([1_000_000, 2_000_000]) {
+            let mut args = FluentArgs::new();
+            args.set("n", FluentValue::from(n));
+            let got = cat
+                .format(index, "n", Some(&args), Markup::Text)
+                .unwrap()
+                .text;
+            let want = cldr_integer_category(tag, n);
+            if got != want {
+                wrong.push(format!("{tag} {n}: {got}, CLDR {want}"));
+            }
+        }
+    }
+    // CLDR 37's rules (what fluent-bundle selected with before the patch) put Arabic 103 in
+    // `other`: `103 يوم` instead of `103 أيام`.
+    assert!(
+        wrong.is_empty(),
+        "{} wrong: {:?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(20)]
+    );
+}
