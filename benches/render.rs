@@ -58,6 +58,35 @@ fn render_and_compose(c: &mut Criterion) {
     group.finish();
 }
 
+/// Every shipped template (its first sample) in four locales of different scripts and
+/// plural rules: the catalog's emails each cost about what the first three do. The security
+/// notices also format `data.at` in the reader's zone (ICU4X).
+fn catalog(c: &mut Criterion) {
+    let p = pipeline();
+    let mut group = c.benchmark_group("catalog");
+    group.throughput(Throughput::Elements(1));
+    group.warm_up_time(std::time::Duration::from_secs(1));
+    group.measurement_time(std::time::Duration::from_secs(2));
+    let templates: Vec<String> = p.renderer().templates().keys().cloned().collect();
+    for template in &templates {
+        let event = sample(&p, template);
+        for tag in ["en", "de", "ja", "ar"] {
+            let overrides = Overrides {
+                template: Some(template),
+                locale: Some(p.catalog().index_of(tag).unwrap()),
+                ..Overrides::default()
+            };
+            group.bench_with_input(BenchmarkId::new(template, tag), &overrides, |b, o| {
+                b.iter(|| {
+                    let prepared = p.prepare_event(&event, *o).unwrap();
+                    std::hint::black_box(prepared.message.formatted());
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
 /// An email of a template set beside the same email from the defaults: a set is compiled at
 /// load like the defaults, so the two should cost the same.
 fn template_set(c: &mut Criterion) {
@@ -169,6 +198,7 @@ fn dkim(c: &mut Criterion) {
 criterion_group!(
     benches,
     render_and_compose,
+    catalog,
     template_set,
     from_wire_bytes,
     dkim

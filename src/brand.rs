@@ -57,6 +57,9 @@ pub struct Brand {
     pub support_email: Option<String>,
     /// The `From` display name to use instead of the configured one, when the client sets one.
     pub sender_name: Option<String>,
+    /// `client_metadata.default_timezone`, an IANA name checked against the tz database: the
+    /// zone of the times an email shows when the user has no `zoneinfo`.
+    pub time_zone: Option<String>,
 }
 
 impl Brand {
@@ -135,6 +138,19 @@ impl Brand {
                 .as_deref()
                 .and_then(|name| as_sender("client.name", name, notes))
         });
+        let time_zone = match text(meta, "default_timezone") {
+            Some(raw) => match crate::zone::lookup(raw.trim()) {
+                Some(_) => Some(raw.trim().to_owned()),
+                None => {
+                    notes.push(format!(
+                        "client_metadata.default_timezone: `{}` is not an IANA time zone; using UTC",
+                        clip(raw, 80)
+                    ));
+                    None
+                }
+            },
+            None => None,
+        };
         let name = client_name
             .or_else(|| defaults.name.clone())
             .unwrap_or_else(|| fallback_name.to_owned());
@@ -146,17 +162,19 @@ impl Brand {
             home_page_url,
             support_email,
             sender_name,
+            time_zone,
         }
     }
 }
 
 /// The `client_metadata` keys a brand is made of.
-const BRAND_KEYS: [&str; 5] = [
+const BRAND_KEYS: [&str; 6] = [
     "brand_color",
     "logo_url",
     "home_page_url",
     "support_email",
     "sender_name",
+    "default_timezone",
 ];
 
 /// Slots of a [`BrandCache`]; a fixed size bounds its memory.
@@ -304,6 +322,8 @@ mod tests {
             json!("not an address"),
             json!("  "),
             json!(7),
+            json!("Europe/Paris"),
+            json!("Mars/Olympus"),
         ];
         // Written out, not taken from BRAND_KEYS: this list is what the check is against.
         let keys = [
@@ -312,6 +332,7 @@ mod tests {
             "home_page_url",
             "support_email",
             "sender_name",
+            "default_timezone",
             "default_lang",
             "brand_font",
             "name",

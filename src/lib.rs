@@ -65,3 +65,4 @@ pub mod trace;
 pub mod unwind;
 pub mod watch;
 pub mod worker;
+pub mod zone;

@@ -494,6 +494,15 @@ impl Pipeline {
             SetChoice::Defaults => None,
             SetChoice::Set(i) => Some(i),
         };
+        let zone = if self.renderer.shows_times(&event.data) {
+            crate::zone::recipient_zone(
+                user.zoneinfo.as_deref(),
+                brand.time_zone.as_deref(),
+                &mut notes,
+            )
+        } else {
+            jiff::tz::TimeZone::UTC
+        };
         let rendered = self
             .renderer
             .render_with(
@@ -505,6 +514,8 @@ impl Pipeline {
                     brand: &brand,
                     data: &event.data,
                     set,
+                    zone: &zone,
+                    occurred_at: event.occurred_at,
                 },
                 overrides.per_email_css,
             )

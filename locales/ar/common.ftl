@@ -48,3 +48,17 @@ duration-days = { $count ->
     [many] { $count } يومًا
    *[other] { $count } يوم
 }
+
+## متى ومن أين: المربّع في blocked_account وstolen_credentials. لا يظهر كل سطر إلا إذا
+## أرسل مزوّد الهوية تلك المعلومة.
+
+# $at (String): التاريخ والوقت والمنطقة الزمنية، مكتوبة بالعربية مسبقًا من mailroom، مثل
+# "2 ديسمبر 2026 في 1:05 م التوقيت العربي الرسمي".
+security-when = التاريخ والوقت: { $at }
+# $location (String): مكان كما كتبه المزوّد (غالبًا بالإنجليزية، مثل "Lyon, France")؛
+# نص غير موثوق. $ip (String): عنوان IP (مثل "203.0.113.7").
+security-where = المكان: { $location } (عنوان IP‏ { $ip })
+# المكان وحده معروف.
+security-where-location = المكان: { $location }
+# عنوان IP وحده معروف.
+security-where-ip = المكان: عنوان IP‏ { $ip }

@@ -34,3 +34,17 @@ duration-days = { $count ->
     [one] { $count } Tag
    *[other] { $count } Tagen
 }
+
+## Wann und woher: der Kasten in blocked_account und stolen_credentials. Jede Zeile
+## erscheint nur, wenn der Identitätsanbieter die Angabe mitgeschickt hat.
+
+# $at (String): Datum, Uhrzeit und Zeitzone, von mailroom schon deutsch geschrieben, z. B.
+# „2. Dezember 2026 um 11:05 Mitteleuropäische Normalzeit“.
+security-when = Wann: { $at }
+# $location (String): ein Ort, wie ihn der Anbieter schreibt (oft englisch, „Lyon,
+# France“); nicht vertrauenswürdiger Text. $ip (String): eine IP-Adresse („203.0.113.7“).
+security-where = Wo: { $location } (IP-Adresse { $ip })
+# Nur der Ort ist bekannt.
+security-where-location = Wo: { $location }
+# Nur die IP-Adresse ist bekannt.
+security-where-ip = Wo: IP-Adresse { $ip }

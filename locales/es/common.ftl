@@ -37,3 +37,17 @@ duration-days = { $count ->
     [many] { $count } días
    *[other] { $count } días
 }
+
+## Cuándo y desde dónde: el recuadro de blocked_account y stolen_credentials. Cada línea
+## aparece solo si el proveedor de identidad envió ese dato.
+
+# $at (String): fecha, hora y zona horaria, ya escritas en español por mailroom, p. ej.
+# "2 de diciembre de 2026 a las 11:05 hora estándar de Europa central".
+security-when = Cuándo: { $at }
+# $location (String): un lugar tal como lo escribe el proveedor (a menudo en inglés,
+# "Lyon, France"); texto no confiable. $ip (String): una dirección IP ("203.0.113.7").
+security-where = Dónde: { $location } (dirección IP { $ip })
+# Solo se conoce el lugar.
+security-where-location = Dónde: { $location }
+# Solo se conoce la dirección IP.
+security-where-ip = Dónde: dirección IP { $ip }

@@ -37,3 +37,17 @@ duration-days = { $count ->
     [many] { $count } jours
    *[other] { $count } jours
 }
+
+## Quand et d’où : l’encadré de blocked_account et stolen_credentials. Chaque ligne ne
+## s’affiche que si le fournisseur d’identité a transmis l’information.
+
+# $at (String) : date, heure et fuseau déjà écrits pour le français par mailroom, par ex.
+# « 2 décembre 2026 à 11:05 heure normale d’Europe centrale ».
+security-when = Date : { $at }
+# $location (String) : un lieu tel que le fournisseur l’a écrit (souvent en anglais,
+# « Lyon, France ») ; texte non fiable. $ip (String) : une adresse IP (« 203.0.113.7 »).
+security-where = Lieu : { $location } (adresse IP { $ip })
+# Seul le lieu est connu.
+security-where-location = Lieu : { $location }
+# Seule l’adresse IP est connue.
+security-where-ip = Adresse IP : { $ip }

@@ -37,3 +37,17 @@ duration-days = { $count ->
     [many] { $count } dias
    *[other] { $count } dias
 }
+
+## Quando e de onde: o quadro de blocked_account e stolen_credentials. Cada linha só
+## aparece quando o provedor de identidade enviou essa informação.
+
+# $at (String): data, hora e fuso horário, já escritos em português pelo mailroom, p. ex.
+# "2 de dezembro de 2026 às 11:05 Horário Padrão da Europa Central".
+security-when = Quando: { $at }
+# $location (String): um lugar como o provedor o escreve (muitas vezes em inglês, "Lyon,
+# France"); texto não confiável. $ip (String): um endereço IP ("203.0.113.7").
+security-where = Onde: { $location } (endereço IP { $ip })
+# Só o lugar é conhecido.
+security-where-location = Onde: { $location }
+# Só o endereço IP é conhecido.
+security-where-ip = Onde: endereço IP { $ip }

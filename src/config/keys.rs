@@ -491,7 +491,7 @@ pub const KEYS: &[Key] = &[
         file: Some("routes"),
         help: "table: event type → template; it replaces the default routes",
         default: Shown::Described(
-            "`user.verification_requested` → `verify_email`, `user.verification_code_requested` → `verify_email_by_code`, `user.signed_up` → `welcome_email`, `user.password_reset_requested` → `reset_email`, `user.password_reset_code_requested` → `reset_email_by_code`, `user.login_code_requested` → `passwordless_email`, `user.mfa_code_requested` → `mfa_oob_code`, `user.mfa_enrollment_requested` → `enrollment_email`, `user.invited` → `user_invitation`, `user.email_change_requested` → `change_email`, `provider.test_requested` → `provider_test`",
+            "`user.verification_requested` → `verify_email`, `user.verification_code_requested` → `verify_email_by_code`, `user.signed_up` → `welcome_email`, `user.password_reset_requested` → `reset_email`, `user.password_reset_code_requested` → `reset_email_by_code`, `user.login_code_requested` → `passwordless_email`, `user.mfa_code_requested` → `mfa_oob_code`, `user.mfa_enrollment_requested` → `enrollment_email`, `user.blocked` → `blocked_account`, `user.credentials_breached` → `stolen_credentials`, `user.invited` → `user_invitation`, `user.email_change_requested` → `change_email`, `provider.test_requested` → `provider_test`",
         ),
         secret: false,
         apply: Apply::Table(tables::routes),

@@ -51,6 +51,8 @@ pub const DEFAULT_ROUTES: &[(&str, &str)] = &[
     ("user.login_code_requested", "passwordless_email"),
     ("user.mfa_code_requested", "mfa_oob_code"),
     ("user.mfa_enrollment_requested", "enrollment_email"),
+    ("user.blocked", "blocked_account"),
+    ("user.credentials_breached", "stolen_credentials"),
     ("user.invited", "user_invitation"),
     ("user.email_change_requested", "change_email"),
     ("provider.test_requested", "provider_test"),

@@ -15,19 +15,17 @@ use crate::text::one_line;
 /// Go's and .NET's zero time, `0001-01-01T00:00:00Z`: that is refused, never clamped, since
 /// a made-up date would hide the producer's bug.
 pub(super) fn parse_occurred_at(s: &str) -> Result<OffsetDateTime, EventError> {
-    let at = OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
-        EventError::invalid(
-            "occurred_at",
-            format!("`{}` is not an RFC 3339 timestamp", clip(s, 80)),
-        )
-    })?;
+    parse_instant(s).map_err(|reason| EventError::invalid("occurred_at", reason))
+}
+
+/// An RFC 3339 instant within the dates an email can carry; the error is the reason alone.
+pub(super) fn parse_instant(s: &str) -> Result<OffsetDateTime, String> {
+    let at = OffsetDateTime::parse(s, &Rfc3339)
+        .map_err(|_| format!("`{}` is not an RFC 3339 timestamp", clip(s, 80)))?;
     if !(EARLIEST_DATE..=LATEST_DATE).contains(&at.unix_timestamp()) {
-        return Err(EventError::invalid(
-            "occurred_at",
-            format!(
-                "`{}` is outside the dates an email can carry (1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z)",
-                clip(s, 80)
-            ),
+        return Err(format!(
+            "`{}` is outside the dates an email can carry (1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z)",
+            clip(s, 80)
         ));
     }
     Ok(at)

@@ -99,6 +99,12 @@ data_fields! {
     OrganizationName => organization_name: Label,
     /// The address an email change goes to.
     NewEmail => new_email: EmailAddress,
+    /// Where a security event came from: an IP address as the provider wrote it, one line.
+    Ip => ip: Label,
+    /// Where a security event came from: a place as the provider wrote it, one line.
+    Location => location: Label,
+    /// When a security event happened: an RFC 3339 instant.
+    At => at: Moment,
 }
 
 impl DataField {
@@ -260,6 +266,38 @@ impl FieldKind for EmailAddress {
             Some(a) => Ok(a.to_string()),
             None => Err(format!("`{}` is not an email address", clip(s, 80))),
         }
+    }
+}
+
+/// An instant: RFC 3339 (`2026-12-02T10:05:00Z`, `…+01:00`), within the dates an email can
+/// carry, as `occurred_at` is checked. Templates see it in RFC 3339 (UTC); the reader's form
+/// is `at_local`.
+pub struct Moment;
+
+/// A checked [`Moment`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Instant(pub time::OffsetDateTime);
+
+impl serde::Serialize for Instant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let utc = self.0.to_offset(time::UtcOffset::UTC);
+        let text = utc
+            .format(&time::format_description::well_known::Rfc3339)
+            .map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(&text)
+    }
+}
+
+impl FieldKind for Moment {
+    type Value = Instant;
+    fn check(value: &Value, _: ParseOptions) -> Result<Instant, String> {
+        let Value::String(s) = value else {
+            return Err(format!(
+                "expected an RFC 3339 timestamp, found {}",
+                Shown(value)
+            ));
+        };
+        super::checks::parse_instant(s.trim()).map(Instant)
     }
 }
 

@@ -130,6 +130,9 @@ pub struct User {
     pub nickname: Option<String>,
     /// `user.locale` as sent: any JSON value, judged by language negotiation.
     pub locale: Option<Value>,
+    /// `user.zoneinfo` as sent (the OIDC claim, an IANA name such as `Europe/Paris`), a
+    /// string cut short; judged when an email shows a time ([`crate::zone`]).
+    pub zoneinfo: Option<String>,
     /// Untrusted: written by the user.
     pub user_metadata: Map<String, Value>,
     /// Trusted: written by the backend.

@@ -225,6 +225,12 @@ pub(crate) fn parse_user(mut u: Map<String, Value>) -> Result<User, EventError> 
         given_name: display_field(&u, "given_name"),
         nickname: display_field(&u, "nickname"),
         locale: u.remove("locale"),
+        // Any string is kept (a user-editable claim never fails an event); a name that is
+        // not a zone falls through when a time is shown.
+        zoneinfo: match u.get("zoneinfo") {
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(crate::text::clip(s, 80)),
+            _ => None,
+        },
         // Any JSON type is accepted here on purpose: a user-editable field never fails an event.
         user_metadata: take_object(&mut u, "user_metadata"),
         app_metadata: take_object(&mut u, "app_metadata"),

@@ -157,7 +157,7 @@ fn every_data_field_has_one_name_and_a_sorted_place() {
     assert_eq!(by_name, names);
     assert_eq!(
         DataField::known(),
-        "url, code, ttl_seconds, inviter_name, organization_name, new_email"
+        "url, code, ttl_seconds, inviter_name, organization_name, new_email, ip, location, at"
     );
 }
 
@@ -173,7 +173,8 @@ fn data_fields_are_checked_by_their_kind_and_null_is_absent() {
     let d = data(
         r#"{"url":" https://a.test/v ","code":" AB-12 ","ttl_seconds":60,"x":1,
             "inviter_name":"Ana\r\nLima","organization_name":" Lima & Filhos ",
-            "new_email":" ana@new.test "}"#,
+            "new_email":" ana@new.test ","ip":" 203.0.113.7\u202e ",
+            "location":"Lyon,\nFrance","at":"2026-12-02T11:05:00+01:00"}"#,
     )
     .unwrap();
     assert_eq!(d.url.as_deref(), Some("https://a.test/v"));
@@ -183,6 +184,30 @@ fn data_fields_are_checked_by_their_kind_and_null_is_absent() {
     assert_eq!(d.inviter_name.as_deref(), Some("Ana Lima"));
     assert_eq!(d.organization_name.as_deref(), Some("Lima & Filhos"));
     assert_eq!(d.new_email.as_deref(), Some("ana@new.test"));
+    // Where and when a security event happened: untrusted text made one line and inert,
+    // and an instant (shown to templates in UTC).
+    assert_eq!(d.ip.as_deref(), Some("203.0.113.7"));
+    assert_eq!(d.location.as_deref(), Some("Lyon, France"));
+    assert_eq!(
+        serde_json::to_string(&d.at.unwrap()).unwrap(),
+        r#""2026-12-02T10:05:00Z""#
+    );
+    assert_eq!(
+        data(r#"{"at":"yesterday"}"#).unwrap_err(),
+        "data.at: `yesterday` is not an RFC 3339 timestamp"
+    );
+    assert_eq!(
+        data(r#"{"at":1764669900}"#).unwrap_err(),
+        "data.at: expected an RFC 3339 timestamp, found number 1764669900"
+    );
+    assert_eq!(
+        data(r#"{"at":"0001-01-01T00:00:00Z"}"#).unwrap_err(),
+        "data.at: `0001-01-01T00:00:00Z` is outside the dates an email can carry (1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z)"
+    );
+    assert_eq!(
+        data(r#"{"location":"\u202e"}"#).unwrap_err(),
+        "data.location: must not be empty"
+    );
     assert_eq!(
         data(r#"{"organization_name":{"x":1}}"#).unwrap_err(),
         "data.organization_name: expected a string, found an object"

@@ -15,8 +15,8 @@ use super::bundle::new_bundle;
 use super::plurals::check_plurals;
 use super::pseudo::pseudo_locale;
 use super::{
-    Catalog, FileInfo, Locale, Markup, PSEUDO_LOCALES, SetFile, find_definition_line, is_pseudo,
-    is_set_name,
+    Catalog, FileInfo, Locale, Markup, PSEUDO_LOCALES, SHARED_VARIABLES, SetFile,
+    find_definition_line, is_pseudo, is_set_name,
 };
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::fsread;
@@ -170,6 +170,7 @@ fn load_locale(
             files,
             resources,
             pseudo: false,
+            datetimes: Default::default(),
         },
         sets,
     )
@@ -332,8 +333,9 @@ fn call_arguments(arguments: &ast::CallArguments<&str>, out: &mut Found) {
     }
 }
 
-/// A translation may use only variables its source message uses: the templates pass exactly
-/// those. Anything else renders as an error at send time, so report it at load time.
+/// A translation may use only variables its source message uses (the templates pass exactly
+/// those) and the [`SHARED_VARIABLES`]. Anything else renders as an error at send time, so
+/// report it at load time.
 fn check_variables(locales: &[Locale], source: usize, diags: &mut Vec<Diagnostic>) {
     let src = &locales[source];
     for (i, locale) in locales.iter().enumerate() {
@@ -345,7 +347,12 @@ fn check_variables(locales: &[Locale], source: usize, diags: &mut Vec<Diagnostic
                 let Some((_, _, src_vars)) = src.definition(id) else {
                     continue;
                 };
-                for v in vars.difference(src_vars) {
+                // The shared variables are every message's to use (a Japanese greeting by the
+                // full name where English greets by the given name).
+                for v in vars
+                    .difference(src_vars)
+                    .filter(|v| !SHARED_VARIABLES.contains(&v.as_str()))
+                {
                     diags.push(Diagnostic::error(
                         file.path.clone(),
                         Some(*line),

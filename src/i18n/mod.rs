@@ -17,6 +17,7 @@
 //! bundles.
 
 mod bundle;
+mod datetime;
 mod load;
 mod plurals;
 mod pseudo;
@@ -112,6 +113,7 @@ pub struct Locale {
     resources: Vec<Arc<FluentResource>>,
     /// A pseudo-locale (`en-XA`, `ar-XB`): made from the source, never negotiated.
     pub pseudo: bool,
+    datetimes: datetime::DateTimes,
 }
 
 impl fmt::Debug for Locale {
@@ -121,6 +123,19 @@ impl fmt::Debug for Locale {
 }
 
 impl Locale {
+    /// `at` as this locale writes a date and time, in `zone`, with the zone named (`2
+    /// December 2026 at 11:05 AM Central European Standard Time`). A pseudo-locale writes
+    /// as its language.
+    pub fn format_datetime(&self, at: time::OffsetDateTime, zone: &jiff::tz::TimeZone) -> String {
+        self.datetimes
+            .format(&self.id, at, zone)
+            // Only a locale without CLDR data: the instant in RFC 3339 still says when.
+            .unwrap_or_else(|| {
+                at.format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default()
+            })
+    }
+
     pub fn has_message(&self, id: &str) -> bool {
         self.text.has_message(id)
     }
@@ -134,6 +149,13 @@ impl Locale {
         })
     }
 }
+
+/// The variables every message may use, whatever its template passes, so that each language
+/// can choose its own form: `$client` (the application's name), `$name` (the name to greet
+/// the reader by: the given name, else the full name, else the nickname) and `$full_name`
+/// (the full name first: what a Japanese greeting with 様 needs). A template passes the
+/// others a message needs (`t(id=…, duration=…)`); these come from the email itself.
+pub const SHARED_VARIABLES: [&str; 3] = ["client", "name", "full_name"];
 
 /// All shipped locales, and which one is the source for fallback.
 #[derive(Debug)]

@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use unic_langid::LanguageIdentifier;
 
 use super::bundle::new_bundle;
+use super::datetime::DateTimes;
 use super::{Locale, Markup};
 use crate::locale::Direction;
 use crate::text::escape_html;
@@ -91,5 +92,6 @@ pub(super) fn pseudo_locale(tag: &str, source: &Locale) -> Locale {
         files: Vec::new(),
         resources: source.resources.clone(),
         pseudo: true,
+        datetimes: DateTimes::default(),
     }
 }

@@ -49,6 +49,7 @@ impl Catalog {
                     files: infos,
                     resources,
                     pseudo: false,
+                    datetimes: base.datetimes.clone(),
                 }
             })
             .collect();

@@ -313,3 +313,23 @@ fn fluent_selects_the_cldr_plural_category_of_every_number_from_0_to_1000() {
         &wrong[..wrong.len().min(20)]
     );
 }
+
+#[test]
+fn every_message_may_use_the_shared_variables_and_no_other_stray_one() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "en/a.ftl", "greeting = Hi { $name },\n");
+    write(
+        d.path(),
+        "ja/a.ftl",
+        "greeting = { $full_name } 様（{ $client }）{ $nickname }\n",
+    );
+    let (_, diags) = Catalog::load(d.path(), &en());
+    let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+    // $full_name and $client are every message's; $nickname is not.
+    assert_eq!(
+        messages,
+        [
+            "message `greeting` uses $nickname, which the source message in `en` does not (it has: $name)"
+        ]
+    );
+}

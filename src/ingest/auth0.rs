@@ -50,12 +50,14 @@ const MESSAGE_TYPES: &[(&str, &str, Needs)] = &[
         Needs::Url,
     ),
     ("blocked_account", "user.blocked", Needs::Url),
-    // Auth0's password breach alert is informational: no link of its own (one is carried
-    // when the stub gives it).
+    // Auth0's password breach alert is informational and gives its template no link, but the
+    // email's one action is choosing a new password (PRODUCT.md: `url` required): the stub
+    // must carry the application's reset page as `mailroom-url:`, or the alert is refused
+    // here, naming the marker, rather than dead-lettered later.
     (
         "stolen_credentials",
         "user.credentials_breached",
-        Needs::Nothing,
+        Needs::Url,
     ),
     ("organization_invitation", "user.invited", Needs::Url),
     (

@@ -35,6 +35,7 @@ pub(super) fn compile_variant(
         preinlined,
         plans,
         catalog,
+        shows_expiry_time: sources.iter().any(|(_, _, src)| src.contains("expires_at")),
     })
 }
 

@@ -1,5 +1,6 @@
-//! What templates see: `lang`, `dir`, `align`, `user`, `client`, `brand`, `data` and
-//! `expires_in`, built per email from a [`RenderRequest`].
+//! What templates see: `lang`, `dir`, `align`, `user`, `client`, `brand`, `data`,
+//! `expires_in`, `expires_at`, `at_local` and `time_zone`, built per email from a
+//! [`RenderRequest`].
 //!
 //! Values from the event go in as data and are escaped wherever a template prints them; none
 //! is marked safe here.
@@ -9,7 +10,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::translate::LOCALE_INDEX;
-use super::{RenderError, RenderRequest, Renderer};
+use super::{RenderError, RenderRequest, Renderer, Variant};
 use crate::event::{Data, DataField};
 use crate::i18n::{Catalog, Markup};
 
@@ -18,9 +19,10 @@ impl Renderer {
     /// from `catalog`: the defaults' or a template set's.
     pub(super) fn context(
         &self,
-        catalog: &Catalog,
+        variant: &Variant,
         req: &RenderRequest<'_>,
     ) -> Result<Context, RenderError> {
+        let catalog: &Catalog = &variant.catalog;
         let locale = catalog.locale(req.locale);
         let user = req.user;
         let mut ctx = Context::new();
@@ -62,6 +64,23 @@ impl Renderer {
             None => None,
         };
         ctx.insert("expires_in", &expires_in);
+        // Times in the reader's locale and zone: when a security event happened, and (for
+        // templates that show it) until when a link or code works.
+        ctx.insert(
+            "at_local",
+            &req.data.at.map(|at| locale.format_datetime(at.0, req.zone)),
+        );
+        if variant.shows_expiry_time {
+            let expires_at = req.data.ttl_seconds.map(|ttl| {
+                let start = req
+                    .occurred_at
+                    .unwrap_or_else(time::OffsetDateTime::now_utc);
+                let end = start.saturating_add(time::Duration::seconds(ttl as i64));
+                locale.format_datetime(end, req.zone)
+            });
+            ctx.insert("expires_at", &expires_at);
+        }
+        ctx.insert("time_zone", req.zone.iana_name().unwrap_or("UTC"));
         Ok(ctx)
     }
 }
@@ -166,7 +185,7 @@ mod tests {
         let event = crate::event::parse(event, Default::default()).unwrap();
         assert_eq!(
             serde_json::to_string(&DataContext(&event.data)).unwrap(),
-            r#"{"a":1,"code":null,"inviter_name":null,"new_email":null,"organization_name":null,"ttl_seconds":60,"url":"https://a.test/v","zz":2}"#
+            r#"{"a":1,"at":null,"code":null,"inviter_name":null,"ip":null,"location":null,"new_email":null,"organization_name":null,"ttl_seconds":60,"url":"https://a.test/v","zz":2}"#
         );
     }
 }

@@ -229,7 +229,7 @@ mod tests {
         );
         assert_eq!(
             errors[0].message,
-            "requires `tl_seconds`, which is not a known data field (known: url, code, ttl_seconds, inviter_name, organization_name, new_email)"
+            "requires `tl_seconds`, which is not a known data field (known: url, code, ttl_seconds, inviter_name, organization_name, new_email, ip, location, at)"
         );
         // The known field is still required.
         let renderer = renderer.unwrap();

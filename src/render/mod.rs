@@ -70,6 +70,11 @@ pub struct RenderRequest<'a> {
     /// Index into [`Renderer::sets`]: the template set to render with, `None` for the
     /// defaults.
     pub set: Option<usize>,
+    /// The recipient's time zone, for `at_local` and `expires_at` ([`crate::zone`]).
+    pub zone: &'a jiff::tz::TimeZone,
+    /// When the event happened (`occurred_at`), from which `expires_at` counts the lifetime;
+    /// `None` counts from the moment of rendering.
+    pub occurred_at: Option<time::OffsetDateTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -110,6 +115,9 @@ pub(super) struct Variant {
     preinlined: Vec<Tera>,
     plans: BTreeMap<String, CssPlan>,
     catalog: Arc<Catalog>,
+    /// Whether any of its files mentions `expires_at`: only then is the expiry time
+    /// formatted for each email (it costs a few microseconds).
+    shows_expiry_time: bool,
 }
 
 /// One template set: its own files compiled over the defaults, for the templates it changes.
@@ -234,6 +242,14 @@ impl Renderer {
     /// Renders one email. Pure: no I/O. CSS is inlined the way the template's [`CssPlan`]
     /// says, or per email when `force_per_email_css` is set: the two give the same document,
     /// and load checks it with this.
+    /// Whether an email of `template` can show a time: `data.at` is given, or a template
+    /// file mentions `expires_at`. Only then need the recipient's zone be found.
+    pub fn shows_times(&self, data: &Data) -> bool {
+        data.at.is_some()
+            || self.base.shows_expiry_time
+            || self.sets.iter().any(|s| s.variant.shows_expiry_time)
+    }
+
     pub fn render_with(
         &self,
         req: &RenderRequest<'_>,
@@ -247,7 +263,7 @@ impl Renderer {
             None => (&self.base, info.has_text),
         };
         let locale = variant.catalog.locale(req.locale);
-        let ctx = self.context(&variant.catalog, req)?;
+        let ctx = self.context(variant, req)?;
         let preinlined = !force_per_email_css
             && variant.plans.get(name) == Some(&CssPlan::Preinlined)
             && req.locale < variant.preinlined.len();

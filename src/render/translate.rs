@@ -23,7 +23,7 @@ use tera::{Function, Kwargs, State, Tera, TeraResult, Value};
 use super::scan::MessageUse;
 use super::shield::tera_end;
 use crate::cache::{Key, Slot, Table};
-use crate::i18n::{Catalog, Formatted, Markup, SafeHtml};
+use crate::i18n::{Catalog, Formatted, Markup, SHARED_VARIABLES, SafeHtml};
 
 /// The context variable through which `t()` learns the locale: the catalog index.
 pub(super) const LOCALE_INDEX: &str = "__locale";
@@ -42,6 +42,9 @@ pub(super) fn new_tera(catalog: Arc<Catalog>, fixed: Arc<Fixed>, locale: Option<
 struct Translate {
     catalog: Arc<Catalog>,
     fixed: Arc<Fixed>,
+    /// Per locale, the messages whose text there uses [`SHARED_VARIABLES`], as a bit set
+    /// (bit `i` for `SHARED_VARIABLES[i]`): only their calls look the values up.
+    shared: Vec<HashMap<String, u8>>,
     /// The one locale of a Tera compiled per locale; else the context's `__locale`.
     locale: Option<usize>,
     /// Tells this instance's entries in the per-thread memo from those of an earlier load (a
@@ -52,9 +55,11 @@ struct Translate {
 impl Translate {
     fn new(catalog: Arc<Catalog>, fixed: Arc<Fixed>, locale: Option<usize>) -> Translate {
         static OWNERS: AtomicU64 = AtomicU64::new(0);
+        let shared = shared_uses(&catalog);
         Translate {
             catalog,
             fixed,
+            shared,
             locale,
             memo_owner: OWNERS.fetch_add(1, Ordering::Relaxed),
         }
@@ -106,7 +111,11 @@ impl Function<TeraResult<String>> for Translate {
             self.note_fallback(formatted.fell_back, locale, id);
             return Ok(formatted.text.clone());
         }
-        let key = self.memo_key(&kwargs, locale, html, id)?;
+        let shared = self.shared_values(locale, id, &kwargs, state);
+        let mut key = self.memo_key(&kwargs, locale, html, id)?;
+        for (name, value) in &shared {
+            key.str(name).byte(b's').str(value);
+        }
         let hit = MEMO.with_borrow(|memo| {
             memo.slots(&key)
                 .into_iter()
@@ -116,9 +125,12 @@ impl Function<TeraResult<String>> for Translate {
         let (text, fell_back) = match hit {
             Some(hit) => hit,
             None => {
-                let mut args = FluentArgs::with_capacity(count.saturating_sub(1));
+                let mut args = FluentArgs::with_capacity(count - 1 + shared.len());
                 for (name, value) in arguments(&kwargs) {
                     args.set(name.to_owned(), fluent_arg(name, value, html)?);
+                }
+                for (name, value) in shared {
+                    args.set(name, FluentValue::from(value));
                 }
                 let formatted = self
                     .catalog
@@ -181,6 +193,44 @@ impl Translate {
         Ok(key)
     }
 
+    /// The shared variables this message uses in `locale` and the call does not pass, with
+    /// their values from the email: a user without any name gets an empty string (the
+    /// greeting itself switches to `greeting-anonymous`).
+    fn shared_values(
+        &self,
+        locale: usize,
+        id: &str,
+        kwargs: &Kwargs,
+        state: &State,
+    ) -> Vec<(&'static str, String)> {
+        let Some(map) = self.shared.get(locale).filter(|m| !m.is_empty()) else {
+            return Vec::new();
+        };
+        let Some(&bits) = map.get(id) else {
+            return Vec::new();
+        };
+        let passed = |name: &str| arguments(kwargs).any(|(n, _)| n == name);
+        let text = |object: &str, field: &str| -> Option<String> {
+            let value: Value = state.get(object).ok().flatten()?;
+            let s = value.get_from_path(field)?.as_str()?.trim().to_owned();
+            (!s.is_empty()).then_some(s)
+        };
+        SHARED_VARIABLES
+            .iter()
+            .enumerate()
+            .filter(|(i, name)| bits & (1 << i) != 0 && !passed(name))
+            .map(|(_, &name)| {
+                let value = match name {
+                    "client" => text("brand", "name"),
+                    "name" => text("user", "greeting_name"),
+                    // Full name first, as the `To` header shows it.
+                    _ => text("user", "name").or_else(|| text("user", "greeting_name")),
+                };
+                (name, value.unwrap_or_default())
+            })
+            .collect()
+    }
+
     fn note_fallback(&self, fell_back: bool, locale: usize, id: &str) {
         if fell_back {
             let lang = &self.catalog.locale(locale).tag;
@@ -188,6 +238,36 @@ impl Translate {
             tracing::debug!(message = id, locale = %lang, "message missing; used the source locale");
         }
     }
+}
+
+/// Per locale, each message whose text there (its own, or the source's it falls back to)
+/// uses shared variables, with their bits.
+fn shared_uses(catalog: &Catalog) -> Vec<HashMap<String, u8>> {
+    let bits_of = |vars: &BTreeSet<String>| -> u8 {
+        SHARED_VARIABLES
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| vars.contains(**name))
+            .fold(0, |bits, (i, _)| bits | (1 << i))
+    };
+    let source = catalog.source();
+    catalog
+        .locales()
+        .iter()
+        .map(|locale| {
+            let mut map = HashMap::new();
+            // The source's messages first, then the locale's own in their place (a message
+            // missing from the locale is formatted from the source); within each, the first
+            // file last, since a template set's own file comes first and overrides the rest.
+            for file in source.files.iter().rev().chain(locale.files.iter().rev()) {
+                for (id, (_, vars)) in &file.messages {
+                    map.insert(id.clone(), bits_of(vars));
+                }
+            }
+            map.retain(|_, bits| *bits != 0);
+            map
+        })
+        .collect()
 }
 
 /// The arguments of a `t()` call besides `id`, in no particular order.

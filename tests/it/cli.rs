@@ -187,7 +187,7 @@ fn preview_of_a_template_sample_in_each_format() {
         &["preview", "welcome_emial", "--locale", "en"],
         None,
     );
-    assert!(stderr(&o).contains("unknown template `welcome_emial` (known: change_email, enrollment_email, mfa_oob_code, passwordless_email, provider_test, reset_email, reset_email_by_code, user_invitation, verify_email, verify_email_by_code, welcome_email)"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("unknown template `welcome_emial` (known: blocked_account, change_email, enrollment_email, mfa_oob_code, passwordless_email, provider_test, reset_email, reset_email_by_code, stolen_credentials, user_invitation, verify_email, verify_email_by_code, welcome_email)"), "{}", stderr(&o));
 }
 
 #[test]
@@ -215,11 +215,11 @@ fn check_passes_on_the_shipped_templates() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("check ok: 0 error(s), 0 warning(s), 432 render(s), 0 failed"),
+        out.contains("check ok: 0 error(s), 0 warning(s), 540 render(s), 0 failed"),
         "{out}"
     );
-    assert!(out.contains("ar          91/91     100.0%"), "{out}");
-    assert!(out.contains("en-XA       91/91     100.0%"), "{out}");
+    assert!(out.contains("ar        113/113     100.0%"), "{out}");
+    assert!(out.contains("en-XA     113/113     100.0%"), "{out}");
 }
 
 #[test]
@@ -278,6 +278,7 @@ fn check_flags_missing_and_unused_messages() {
     std::fs::write(&fr, kept).unwrap();
     let en = l.join("en/common.ftl");
     let mut common = std::fs::read_to_string(&en).unwrap();
+    let orphan_line = common.lines().count() + 1;
     common.push_str("orphan-message = Nobody uses me\n");
     std::fs::write(&en, common).unwrap();
     let o = mailroom(d.path(), &["check"], None);
@@ -287,12 +288,12 @@ fn check_flags_missing_and_unused_messages() {
     assert!(out.contains("`verify_email` does not render in en, ar, de, es, fr, ja, pt-BR, en-XA, ar-XB: verify_email/body.html:6: message `verify-email-headline` does not exist"), "{out}");
     assert!(out.contains("warning: locales/fr/welcome_email.ftl: `fr` lacks message `welcome-next` (falls back to `en`)"), "{out}");
     assert!(
-        out.contains(
-            "locales/en/common.ftl:35: message `orphan-message` is not used by any template"
-        ),
+        out.contains(&format!(
+            "locales/en/common.ftl:{orphan_line}: message `orphan-message` is not used by any template"
+        )),
         "{out}"
     );
-    assert!(out.contains("fr          90/91"), "{out}");
+    assert!(out.contains("fr        112/113"), "{out}");
 }
 
 #[test]
@@ -311,13 +312,13 @@ fn check_speaks_json_and_github_annotations_for_ci() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["verdict"], "failed");
     assert_eq!(v["exit_code"], 1);
-    assert_eq!(v["renders"], 432);
+    assert_eq!(v["renders"], 540);
     assert_eq!(
         v["template_sets"]["b2b"]["changes"]
             .as_array()
             .unwrap()
             .len(),
-        11
+        13
     );
     assert!(v["errors"].as_u64().unwrap() >= 1);
     let first = v["diagnostics"]
@@ -334,7 +335,7 @@ fn check_speaks_json_and_github_annotations_for_ci() {
     assert_eq!(first["severity"], "error");
     assert_eq!(first["file"], "templates/verify_email/body.html");
     assert_eq!(first["line"], 6);
-    assert_eq!(v["coverage"]["fr"]["total"], 91);
+    assert_eq!(v["coverage"]["fr"]["total"], 113);
     assert_eq!(v["css"]["welcome_email"]["inlined"], "at load");
 
     let o = mailroom(d.path(), &["check", "--format", "github"], None);

@@ -97,11 +97,11 @@ async fn the_index_lists_every_template_locale_and_application_in_its_language()
         "unescaped script in the index"
     );
     assert!(body.contains("&lt;Dev&gt; Tools &amp; Co"));
-    // (24 samples of 11 templates + 11 × 1 template set + 11 × 4 clients) × (7 locales + 2
+    // (30 samples of 13 templates + 13 × 1 template set + 13 × 4 clients) × (7 locales + 2
     // pseudo-locales), every one rendered.
     assert_eq!(
         body.matches("data-template=").count(),
-        (24 + 11 + 11 * 4) * 9
+        (30 + 13 + 13 * 4) * 9
     );
     // A row per template set, and the defaults beside every set in each locale.
     assert!(body.contains("template set b2b"));

@@ -16,6 +16,7 @@ mod props;
 mod reload;
 mod render;
 mod secrets;
+mod security;
 mod serve;
 mod sets;
 mod worker;

@@ -342,7 +342,7 @@ fn templates_that_cannot_be_inlined_at_load_are_inlined_per_email_and_named() {
     assert_eq!(report.exit_code(), 0, "{printed}");
     assert!(
         printed.contains(
-            "CSS inlined at load: change_email, enrollment_email, mfa_oob_code, passwordless_email, provider_test, reset_email, reset_email_by_code, user_invitation, verify_email\n"
+            "CSS inlined at load: blocked_account, change_email, enrollment_email, mfa_oob_code, passwordless_email, provider_test, reset_email, reset_email_by_code, stolen_credentials, user_invitation, verify_email\n"
         ),
         "{printed}"
     );
@@ -386,6 +386,8 @@ fn remembered_messages_never_leak_between_emails() {
             let client = format!("Client {i} <b>&</b>");
             let e = with(base_event(), "client.name", json!(client));
             let e = with(e, "user.given_name", json!(format!("Ana{i}")));
+            // Japanese greets by the full name: it carries the same mark.
+            let e = with(e, "user.name", json!(format!("Ana{i} Lima")));
             let lang = ["en", "fr", "ar", "ja"][i % 4];
             let e = with(e, "user.user_metadata.lang", json!(lang));
             let out = prepared(&p, &e);

@@ -418,17 +418,21 @@ async fn every_refusal_has_its_status_and_kind_and_publishes_nothing() {
             "unroutable",
         ),
         case(
-            "an Auth0 type without a route (blocked_account: no template routed by default)",
+            "Auth0's breach alert from the shipped stub, which has no link (stolen_credentials needs one)",
             auth0,
             &[JSON, BEARER],
             with(
-                auth0_event(),
-                "notification.message_type",
-                json!("blocked_account"),
+                with(
+                    auth0_event(),
+                    "notification.message_type",
+                    json!("stolen_credentials"),
+                ),
+                "notification.html",
+                json!("<p>mailroom: stolen_credentials</p>"),
             )
             .to_string(),
-            422,
-            "unroutable",
+            400,
+            "malformed",
         ),
         case(
             "Auth0: no token",
@@ -622,7 +626,7 @@ async fn every_refusal_has_its_status_and_kind_and_publishes_nothing() {
         "mailroom_ingest_requests_total{endpoint=\"events\",status=\"202\"} 1",
         "mailroom_ingest_requests_total{endpoint=\"events\",status=\"401\"} 2",
         "mailroom_ingest_requests_total{endpoint=\"supabase\",status=\"401\"} 5",
-        "mailroom_ingest_requests_total{endpoint=\"auth0\",status=\"422\"} 2",
+        "mailroom_ingest_requests_total{endpoint=\"auth0\",status=\"422\"} 1",
     ] {
         assert!(metrics.contains(series), "{series} missing:\n{metrics}");
     }

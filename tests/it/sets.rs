@@ -416,7 +416,7 @@ fn check_renders_every_sample_with_the_defaults_and_with_every_set() {
         samples * locales * (1 + p.renderer().sets().len())
     );
     assert!(
-        printed.contains("template set b2b: changes 11 of 11 template(s)"),
+        printed.contains("template set b2b: changes 13 of 13 template(s)"),
         "{printed}"
     );
 }
