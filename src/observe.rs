@@ -25,6 +25,9 @@ pub struct Meta {
     pub template: Option<String>,
     pub locale: Option<String>,
     pub lang_source: Option<LangSource>,
+    /// The template set the email was rendered with (a loaded set's name), `None` for the
+    /// defaults.
+    pub template_set: Option<String>,
 }
 
 impl Meta {
@@ -36,6 +39,7 @@ impl Meta {
             template: Some(prepared.template.clone()),
             locale: Some(prepared.rendered.locale.clone()),
             lang_source: Some(prepared.lang_source),
+            template_set: prepared.template_set.clone(),
         }
     }
 
@@ -143,6 +147,7 @@ pub fn emit(event: Observed<'_>) {
             template = %prepared.template,
             locale = %prepared.rendered.locale,
             lang_source = %prepared.lang_source,
+            template_set = %prepared.template_set.as_deref().unwrap_or("-"),
             file = %file.display(),
             "written"
         ),
@@ -172,6 +177,8 @@ fn delivery(meta: &Meta, fate: Fate<'_>, attempt: u32, took: Duration, acked: bo
     let template = meta.template.as_deref().unwrap_or("-");
     let locale = meta.locale.as_deref().unwrap_or("-");
     let lang_source = meta.lang_source.map_or("-", LangSource::as_str);
+    // A loaded set's name (checked at load), or `-` for the default templates.
+    let template_set = meta.template_set.as_deref().unwrap_or("-");
     let ms = took.as_millis() as u64;
     // The series (labels from what is loaded, never from the event: see `metrics`).
     match fate {
@@ -195,6 +202,7 @@ fn delivery(meta: &Meta, fate: Fate<'_>, attempt: u32, took: Duration, acked: bo
             template = %template,
             locale = %locale,
             lang_source = %lang_source,
+            template_set = %template_set,
             attempt,
             ms,
             acked,

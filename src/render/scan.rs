@@ -15,6 +15,8 @@ pub struct MessageUse {
     pub line: usize,
     /// `None` when the id is computed (`t(id=x)`) and cannot be checked statically.
     pub id: Option<String>,
+    /// The names of the call's other keyword arguments (`name`, `client`, …).
+    pub passed: Vec<String>,
 }
 
 /// Finds `t(id="…")` calls in a template source.
@@ -52,9 +54,45 @@ pub fn scan_message_ids(file: &Path, src: &str) -> Vec<MessageUse> {
             file: file.to_path_buf(),
             line,
             id,
+            passed: kwarg_names(args)
+                .filter(|n| *n != "id")
+                .map(str::to_owned)
+                .collect(),
         });
     }
     out
+}
+
+/// The names before each `=` of a kwargs list, outside quoted strings (`a="x=1", b=c` has
+/// `a` and `b`); `==` and friends are comparisons, not arguments.
+fn kwarg_names(args: &str) -> impl Iterator<Item = &str> {
+    let bytes = args.as_bytes();
+    let mut names = Vec::new();
+    let mut quote: Option<u8> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'='
+                && bytes.get(i + 1) != Some(&b'=')
+                && !matches!(
+                    i.checked_sub(1).map(|j| bytes[j]),
+                    Some(b'=' | b'!' | b'<' | b'>')
+                ) =>
+            {
+                let before = args[..i].trim_end();
+                let start = before
+                    .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .map_or(0, |j| j + 1);
+                if start < before.len() {
+                    names.push(&before[start..]);
+                }
+            }
+            None => {}
+        }
+    }
+    names.into_iter()
 }
 
 /// Byte offset just after `name =` in a kwargs list.
@@ -220,6 +258,23 @@ mod tests {
         assert_eq!(
             ids,
             vec![(Some("a-b".into()), 1), (Some("c".into()), 2), (None, 3)]
+        );
+    }
+
+    #[test]
+    fn the_arguments_a_call_passes_are_named() {
+        let src = r#"{{ t(id="a", name=user.greeting_name, client = brand.name) }}
+{{ t(id="b", label="x=1, y=2", flag=(a == b)) }}"#;
+        let passed: Vec<Vec<String>> = scan_message_ids(Path::new("f"), src)
+            .into_iter()
+            .map(|u| u.passed)
+            .collect();
+        assert_eq!(
+            passed,
+            vec![
+                vec!["name".to_owned(), "client".to_owned()],
+                vec!["label".to_owned(), "flag".to_owned()],
+            ]
         );
     }
 }

@@ -42,9 +42,6 @@ pub(super) fn new_tera(catalog: Arc<Catalog>, fixed: Arc<Fixed>, locale: Option<
 struct Translate {
     catalog: Arc<Catalog>,
     fixed: Arc<Fixed>,
-    /// Per locale, the messages whose text there uses [`SHARED_VARIABLES`], as a bit set
-    /// (bit `i` for `SHARED_VARIABLES[i]`): only their calls look the values up.
-    shared: Vec<HashMap<String, u8>>,
     /// The one locale of a Tera compiled per locale; else the context's `__locale`.
     locale: Option<usize>,
     /// Tells this instance's entries in the per-thread memo from those of an earlier load (a
@@ -55,11 +52,9 @@ struct Translate {
 impl Translate {
     fn new(catalog: Arc<Catalog>, fixed: Arc<Fixed>, locale: Option<usize>) -> Translate {
         static OWNERS: AtomicU64 = AtomicU64::new(0);
-        let shared = shared_uses(&catalog);
         Translate {
             catalog,
             fixed,
-            shared,
             locale,
             memo_owner: OWNERS.fetch_add(1, Ordering::Relaxed),
         }
@@ -203,12 +198,10 @@ impl Translate {
         kwargs: &Kwargs,
         state: &State,
     ) -> Vec<(&'static str, String)> {
-        let Some(map) = self.shared.get(locale).filter(|m| !m.is_empty()) else {
+        let bits = self.fixed.shared_bits(locale, id);
+        if bits == 0 {
             return Vec::new();
-        };
-        let Some(&bits) = map.get(id) else {
-            return Vec::new();
-        };
+        }
         let passed = |name: &str| arguments(kwargs).any(|(n, _)| n == name);
         let text = |object: &str, field: &str| -> Option<String> {
             let value: Value = state.get(object).ok().flatten()?;
@@ -238,36 +231,6 @@ impl Translate {
             tracing::debug!(message = id, locale = %lang, "message missing; used the source locale");
         }
     }
-}
-
-/// Per locale, each message whose text there (its own, or the source's it falls back to)
-/// uses shared variables, with their bits.
-fn shared_uses(catalog: &Catalog) -> Vec<HashMap<String, u8>> {
-    let bits_of = |vars: &BTreeSet<String>| -> u8 {
-        SHARED_VARIABLES
-            .iter()
-            .enumerate()
-            .filter(|(_, name)| vars.contains(**name))
-            .fold(0, |bits, (i, _)| bits | (1 << i))
-    };
-    let source = catalog.source();
-    catalog
-        .locales()
-        .iter()
-        .map(|locale| {
-            let mut map = HashMap::new();
-            // The source's messages first, then the locale's own in their place (a message
-            // missing from the locale is formatted from the source); within each, the first
-            // file last, since a template set's own file comes first and overrides the rest.
-            for file in source.files.iter().rev().chain(locale.files.iter().rev()) {
-                for (id, (_, vars)) in &file.messages {
-                    map.insert(id.clone(), bits_of(vars));
-                }
-            }
-            map.retain(|_, bits| *bits != 0);
-            map
-        })
-        .collect()
 }
 
 /// The arguments of a `t()` call besides `id`, in no particular order.
@@ -303,7 +266,14 @@ fn fluent_arg(name: &str, value: &Value, html: bool) -> TeraResult<FluentValue<'
 /// locale, the text and the HTML form. Such a message is the same in every email, and
 /// formatting it through Fluent was most of what `t()` cost.
 #[derive(Default)]
-pub(super) struct Fixed(Vec<[HashMap<String, Formatted>; 2]>);
+pub(super) struct Fixed {
+    texts: Vec<[HashMap<String, Formatted>; 2]>,
+    /// Per locale, the messages whose text there uses [`SHARED_VARIABLES`] that some call of
+    /// theirs does not pass (`t()` then fills them in), as a bit set (bit `i` for
+    /// `SHARED_VARIABLES[i]`). A handful at most (the Japanese greeting), so a list: most
+    /// calls find nothing in an empty one.
+    shared: Vec<Vec<(Box<str>, u8)>>,
+}
 
 impl Fixed {
     /// Formats every literal id in `usage` in every locale; ids that need arguments or do not
@@ -311,25 +281,85 @@ impl Fixed {
     pub(super) fn build(catalog: &Catalog, usage: &[MessageUse]) -> Fixed {
         let ids: BTreeSet<&str> = usage.iter().filter_map(|u| u.id.as_deref()).collect();
         let none = FluentArgs::new();
-        Fixed(
-            (0..catalog.locales().len())
-                .map(|locale| {
-                    [Markup::Text, Markup::Html].map(|markup| {
-                        ids.iter()
-                            .filter_map(|id| {
-                                let f = catalog.format(locale, id, Some(&none), markup).ok()?;
-                                Some(((*id).to_owned(), f))
-                            })
-                            .collect()
-                    })
+        let texts = (0..catalog.locales().len())
+            .map(|locale| {
+                [Markup::Text, Markup::Html].map(|markup| {
+                    ids.iter()
+                        .filter_map(|id| {
+                            let f = catalog.format(locale, id, Some(&none), markup).ok()?;
+                            Some(((*id).to_owned(), f))
+                        })
+                        .collect()
                 })
-                .collect(),
-        )
+            })
+            .collect();
+        Fixed {
+            texts,
+            shared: shared_uses(catalog, usage),
+        }
     }
 
     fn get(&self, locale: usize, markup: Markup, id: &str) -> Option<&Formatted> {
-        self.0.get(locale)?[usize::from(markup == Markup::Html)].get(id)
+        self.texts.get(locale)?[usize::from(markup == Markup::Html)].get(id)
     }
+
+    /// The shared variables `id` uses in `locale` that a call may not pass.
+    fn shared_bits(&self, locale: usize, id: &str) -> u8 {
+        self.shared
+            .get(locale)
+            .and_then(|list| list.iter().find(|(message, _)| &**message == id))
+            .map_or(0, |(_, bits)| *bits)
+    }
+}
+
+fn shared_bits_of<'a>(names: impl IntoIterator<Item = &'a str>) -> u8 {
+    names.into_iter().fold(0, |bits, name| {
+        match SHARED_VARIABLES.iter().position(|v| *v == name) {
+            Some(i) => bits | (1 << i),
+            None => bits,
+        }
+    })
+}
+
+/// Per locale, each message whose text there (its own, or the source's it falls back to)
+/// uses shared variables that not every call of it in the templates passes, with their bits.
+/// A message no template names literally (a computed id) counts as passed nothing.
+fn shared_uses(catalog: &Catalog, usage: &[MessageUse]) -> Vec<Vec<(Box<str>, u8)>> {
+    // Per id, the shared variables every literal call passes.
+    let mut passed: HashMap<&str, u8> = HashMap::new();
+    for u in usage {
+        if let Some(id) = u.id.as_deref() {
+            let bits = shared_bits_of(u.passed.iter().map(String::as_str));
+            passed.entry(id).and_modify(|b| *b &= bits).or_insert(bits);
+        }
+    }
+    let source = catalog.source();
+    catalog
+        .locales()
+        .iter()
+        .map(|locale| {
+            let mut uses: HashMap<&str, u8> = HashMap::new();
+            // The source's messages first, then the locale's own in their place; within
+            // each, the first file last, since a template set's own file comes first and
+            // overrides the rest.
+            for file in source.files.iter().rev().chain(locale.files.iter().rev()) {
+                for (id, (_, vars)) in &file.messages {
+                    let bits = shared_bits_of(vars.iter().map(String::as_str));
+                    uses.insert(
+                        id.as_str(),
+                        bits & !passed.get(id.as_str()).copied().unwrap_or(0),
+                    );
+                }
+            }
+            let mut list: Vec<(Box<str>, u8)> = uses
+                .into_iter()
+                .filter(|(_, bits)| *bits != 0)
+                .map(|(id, bits)| (id.into(), bits))
+                .collect();
+            list.sort();
+            list
+        })
+        .collect()
 }
 
 /// `{{ t(id="…") }}` with no other argument is the same text in every email of a locale:

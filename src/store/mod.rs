@@ -10,6 +10,10 @@
 //! [`Store`] is an enum over backends with `match` dispatch (one folder per backend), so a
 //! PostgreSQL backend, and cooldown or suppression tables, are added beside SQLite without
 //! touching the worker. The lease policy lives here ([`lease_for`]), not with the callers.
+//!
+//! Each claim carries a fencing [`Token`]: marking and releasing take it, and do nothing when
+//! another delivery has claimed the id since (a worker that stalled past its lease), so a late
+//! worker can never overwrite the state of an id another worker holds.
 //! This module knows nothing about AMQP or SMTP.
 
 mod sqlite;
@@ -22,10 +26,16 @@ pub use sqlite::{STORE_FILE, SqliteStore};
 /// Sent ids are kept this long, which bounds how late a duplicate is still recognised.
 pub const RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
 
+/// The fencing token of one claim: a new one each time an id is claimed, so that only the
+/// holder of the current claim can mark the id sent or release it. A worker whose lease ran
+/// out mid-send (another delivery claimed the id since) finds its token stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token(pub i64);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Claim {
-    /// This delivery may send.
-    Claimed,
+    /// This delivery may send, holding `Token`.
+    Claimed(Token),
     /// The id was sent already: acknowledge without sending.
     AlreadySent,
     /// Another delivery of the same id is sending right now.
@@ -46,6 +56,17 @@ pub enum StoreError {
     },
     #[error("state store {path}: {message}")]
     Failed { path: PathBuf, message: String },
+}
+
+/// What marking an id sent did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marked {
+    /// The id is recorded as sent.
+    Recorded,
+    /// The claim was no longer this delivery's: its lease ran out during the send and another
+    /// delivery claimed the id. Nothing was written; that delivery decides what is recorded
+    /// (the documented duplicate window).
+    Fenced,
 }
 
 /// Room for the store on top of the SMTP timeout: the claim is written before the send and
@@ -89,22 +110,22 @@ impl Store {
         result
     }
 
-    /// Records that the server accepted the email for `id`.
-    pub async fn mark_sent(&self, id: &str) -> Result<(), StoreError> {
+    /// Records that the server accepted the email for `id`, if `token` still holds the claim.
+    pub async fn mark_sent(&self, id: &str, token: Token) -> Result<Marked, StoreError> {
         let started = std::time::Instant::now();
         let result = match self {
-            Store::Sqlite(s) => s.mark_sent(id).await,
+            Store::Sqlite(s) => s.mark_sent(id, token).await,
         };
         crate::metrics::store_op("mark_sent", started.elapsed().as_secs_f64());
         result
     }
 
     /// Gives up a claim after a failed send, so a retry (or a replay from the dead-letter
-    /// queue) may send.
-    pub async fn release(&self, id: &str) -> Result<(), StoreError> {
+    /// queue) may send. A stale `token` releases nothing: the id is another delivery's now.
+    pub async fn release(&self, id: &str, token: Token) -> Result<(), StoreError> {
         let started = std::time::Instant::now();
         let result = match self {
-            Store::Sqlite(s) => s.release(id).await,
+            Store::Sqlite(s) => s.release(id, token).await,
         };
         crate::metrics::store_op("release", started.elapsed().as_secs_f64());
         result

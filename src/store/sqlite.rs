@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Claim, RETENTION, StoreError};
+use super::{Claim, Marked, RETENTION, StoreError, Token};
 
 /// File name of the store inside the state folder.
 pub const STORE_FILE: &str = "sent.sqlite3";
@@ -25,6 +25,7 @@ enum Kind {
 #[derive(Debug, Clone, Copy)]
 enum Answer {
     Claim(Claim),
+    Marked(Marked),
     Done,
     Sent(bool),
 }
@@ -33,6 +34,8 @@ enum Answer {
 struct Op {
     kind: Kind,
     id: String,
+    /// The claim's fencing token, for marks and releases.
+    token: i64,
     reply: tokio::sync::oneshot::Sender<Result<Answer, StoreError>>,
 }
 
@@ -100,9 +103,36 @@ impl SqliteStore {
                  state       TEXT NOT NULL CHECK (state IN ('sending', 'sent')),
                  lease_until INTEGER NOT NULL,
                  updated_at  INTEGER NOT NULL
-             );",
+             );
+             -- The last fencing token handed out, shared by every process on the file.
+             CREATE TABLE IF NOT EXISTS fence (
+                 one  INTEGER PRIMARY KEY CHECK (one = 1),
+                 last INTEGER NOT NULL
+             );
+             INSERT OR IGNORE INTO fence (one, last) VALUES (1, 0);",
         )
         .map_err(sqlite)?;
+        // A record from before fencing tokens: its claims get token 0, which no new claim
+        // has, and marks carry the token from now on. In one write transaction, so that two
+        // workers starting on the same file at once add the column once.
+        conn.execute_batch("BEGIN IMMEDIATE;").map_err(sqlite)?;
+        let has_token = conn
+            .prepare("SELECT 1 FROM pragma_table_info('sent') WHERE name = 'token'")
+            .and_then(|mut s| s.exists([]));
+        let migrated = match has_token {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                conn.execute_batch("ALTER TABLE sent ADD COLUMN token INTEGER NOT NULL DEFAULT 0;")
+            }
+            Err(e) => Err(e),
+        };
+        match migrated {
+            Ok(()) => conn.execute_batch("COMMIT;").map_err(sqlite)?,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK;");
+                return Err(sqlite(e));
+            }
+        }
         conn.execute(
             "DELETE FROM sent WHERE state = 'sent' AND updated_at < ?1",
             params![now_secs() - RETENTION.as_secs() as i64],
@@ -141,6 +171,10 @@ impl SqliteStore {
     }
 
     async fn ask(&self, kind: Kind, id: &str) -> Result<Answer, StoreError> {
+        self.ask_with(kind, id, 0).await
+    }
+
+    async fn ask_with(&self, kind: Kind, id: &str, token: i64) -> Result<Answer, StoreError> {
         let (reply, rx) = tokio::sync::oneshot::channel();
         let gone = || StoreError::Failed {
             path: self.path.clone(),
@@ -150,6 +184,7 @@ impl SqliteStore {
             .send(Op {
                 kind,
                 id: id.to_owned(),
+                token,
                 reply,
             })
             .map_err(|_| gone())?;
@@ -164,15 +199,18 @@ impl SqliteStore {
         }
     }
 
-    /// Records that the server accepted the email for `id`.
-    pub async fn mark_sent(&self, id: &str) -> Result<(), StoreError> {
-        self.ask(Kind::MarkSent, id).await.map(drop)
+    /// Records that the server accepted the email for `id`, if `token` still holds the claim.
+    pub async fn mark_sent(&self, id: &str, token: Token) -> Result<Marked, StoreError> {
+        match self.ask_with(Kind::MarkSent, id, token.0).await? {
+            Answer::Marked(m) => Ok(m),
+            other => Err(self.mismatch(other)),
+        }
     }
 
     /// Gives up a claim after a failed send, so a retry (or a replay from the dead-letter
-    /// queue) may send.
-    pub async fn release(&self, id: &str) -> Result<(), StoreError> {
-        self.ask(Kind::Release, id).await.map(drop)
+    /// queue) may send; a stale `token` releases nothing.
+    pub async fn release(&self, id: &str, token: Token) -> Result<(), StoreError> {
+        self.ask_with(Kind::Release, id, token.0).await.map(drop)
     }
 
     /// Whether `id` is recorded as sent (for tests and tools).
@@ -255,22 +293,36 @@ fn run_batch(conn: &mut Connection, batch: &[Op], lease: i64) -> rusqlite::Resul
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let now = now_secs();
     let mut answers = Vec::with_capacity(batch.len());
+    // The batch's tokens, reserved at once: one write for all its claims, and unique across
+    // the processes sharing the file (the transaction holds the write lock).
+    let claims = batch
+        .iter()
+        .filter(|op| matches!(op.kind, Kind::Claim))
+        .count() as i64;
+    let mut next_token = if claims == 0 {
+        0
+    } else {
+        tx.prepare_cached("UPDATE fence SET last = last + ?1 WHERE one = 1 RETURNING last")?
+            .query_row([claims], |r| r.get::<_, i64>(0))?
+            - claims
+    };
     for op in batch {
         let id = &op.id;
         answers.push(match op.kind {
             Kind::Claim => {
+                next_token += 1;
                 let changed = tx
                     .prepare_cached(
-                        "INSERT INTO sent (event_id, state, lease_until, updated_at)
-                         VALUES (?1, 'sending', ?2, ?3)
+                        "INSERT INTO sent (event_id, state, lease_until, updated_at, token)
+                         VALUES (?1, 'sending', ?2, ?3, ?4)
                          ON CONFLICT (event_id) DO UPDATE
                            SET state = 'sending', lease_until = excluded.lease_until,
-                               updated_at = excluded.updated_at
+                               updated_at = excluded.updated_at, token = excluded.token
                            WHERE sent.state = 'sending' AND sent.lease_until < ?3",
                     )?
-                    .execute(params![id, now + lease, now])?;
+                    .execute(params![id, now + lease, now, next_token])?;
                 if changed == 1 {
-                    Answer::Claim(Claim::Claimed)
+                    Answer::Claim(Claim::Claimed(Token(next_token)))
                 } else {
                     let state: Option<String> = tx
                         .prepare_cached("SELECT state FROM sent WHERE event_id = ?1")?
@@ -282,16 +334,25 @@ fn run_batch(conn: &mut Connection, batch: &[Op], lease: i64) -> rusqlite::Resul
                     })
                 }
             }
+            // Only the current claim's holder writes: a late worker's token is stale.
             Kind::MarkSent => {
-                tx.prepare_cached(
-                    "UPDATE sent SET state = 'sent', updated_at = ?2 WHERE event_id = ?1",
-                )?
-                .execute(params![id, now])?;
-                Answer::Done
+                let changed = tx
+                    .prepare_cached(
+                        "UPDATE sent SET state = 'sent', updated_at = ?2
+                         WHERE event_id = ?1 AND state = 'sending' AND token = ?3",
+                    )?
+                    .execute(params![id, now, op.token])?;
+                Answer::Marked(if changed == 1 {
+                    Marked::Recorded
+                } else {
+                    Marked::Fenced
+                })
             }
             Kind::Release => {
-                tx.prepare_cached("DELETE FROM sent WHERE event_id = ?1 AND state = 'sending'")?
-                    .execute([id])?;
+                tx.prepare_cached(
+                    "DELETE FROM sent WHERE event_id = ?1 AND state = 'sending' AND token = ?2",
+                )?
+                .execute(params![id, op.token])?;
                 Answer::Done
             }
             Kind::IsSent => Answer::Sent(
@@ -309,7 +370,7 @@ fn run_batch(conn: &mut Connection, batch: &[Op], lease: i64) -> rusqlite::Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
+    use crate::store::{Marked, Store};
 
     #[tokio::test]
     async fn the_log_reaches_the_database_file_without_the_writer_checkpointing() {
@@ -351,9 +412,9 @@ mod tests {
             tasks.spawn(async move {
                 let id = format!("id-{}", i / 2); // two deliveries of each id
                 let claim = s.claim(&id).await.unwrap();
-                if claim == Claim::Claimed {
+                if let Claim::Claimed(token) = claim {
                     tokio::task::yield_now().await;
-                    s.mark_sent(&id).await.unwrap();
+                    assert_eq!(s.mark_sent(&id, token).await.unwrap(), Marked::Recorded);
                 }
                 claim
             });
@@ -361,7 +422,10 @@ mod tests {
         let all = tokio::time::timeout(Duration::from_secs(60), tasks.join_all())
             .await
             .expect("every request answered");
-        let claimed = all.iter().filter(|c| **c == Claim::Claimed).count();
+        let claimed = all
+            .iter()
+            .filter(|c| matches!(c, Claim::Claimed(_)))
+            .count();
         assert_eq!(claimed, 1000, "exactly one delivery of each id may send");
         for i in 0..1000 {
             assert!(s.is_sent(&format!("id-{i}")).await.unwrap());
@@ -372,13 +436,20 @@ mod tests {
     async fn claim_send_mark_and_release() {
         let d = tempfile::tempdir().unwrap();
         let s = Store::open(d.path(), Duration::from_secs(60)).unwrap();
-        assert_eq!(s.claim("a").await.unwrap(), Claim::Claimed);
+        let Claim::Claimed(a) = s.claim("a").await.unwrap() else {
+            panic!("a is new")
+        };
         assert_eq!(s.claim("a").await.unwrap(), Claim::Busy);
-        s.mark_sent("a").await.unwrap();
+        assert_eq!(s.mark_sent("a", a).await.unwrap(), Marked::Recorded);
         assert_eq!(s.claim("a").await.unwrap(), Claim::AlreadySent);
-        assert_eq!(s.claim("b").await.unwrap(), Claim::Claimed);
-        s.release("b").await.unwrap();
-        assert_eq!(s.claim("b").await.unwrap(), Claim::Claimed);
+        let Claim::Claimed(b) = s.claim("b").await.unwrap() else {
+            panic!("b is new")
+        };
+        s.release("b", b).await.unwrap();
+        let Claim::Claimed(b2) = s.claim("b").await.unwrap() else {
+            panic!("b was released")
+        };
+        assert_ne!(b, b2, "each claim has its own token");
     }
 
     #[tokio::test]
@@ -386,8 +457,10 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         {
             let s = Store::open(d.path(), Duration::from_secs(60)).unwrap();
-            s.claim("a").await.unwrap();
-            s.mark_sent("a").await.unwrap();
+            let Claim::Claimed(a) = s.claim("a").await.unwrap() else {
+                panic!("a is new")
+            };
+            s.mark_sent("a", a).await.unwrap();
             // A lease of zero seconds expires at once: a crashed sender's claim.
             let short = Store::open(d.path(), Duration::ZERO).unwrap();
             short.claim("b").await.unwrap();
@@ -395,6 +468,71 @@ mod tests {
         let s = Store::open(d.path(), Duration::from_secs(60)).unwrap();
         assert!(s.is_sent("a").await.unwrap());
         tokio::time::sleep(Duration::from_millis(1100)).await;
-        assert_eq!(s.claim("b").await.unwrap(), Claim::Claimed);
+        assert!(matches!(s.claim("b").await.unwrap(), Claim::Claimed(_)));
+    }
+
+    /// A worker that stalls past its lease (a send slower than the timeout, a paused VM)
+    /// comes back to find the id claimed by another delivery: its mark and its release are
+    /// fenced off and change nothing of the new holder's claim.
+    #[tokio::test]
+    async fn a_worker_whose_lease_ran_out_can_never_mark_or_release_the_new_holders_claim() {
+        let d = tempfile::tempdir().unwrap();
+        let late = Store::open(d.path(), Duration::ZERO).unwrap();
+        let Claim::Claimed(stale) = late.claim("x").await.unwrap() else {
+            panic!("x is new")
+        };
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        // A second worker (another process on the same file) takes over the expired claim.
+        let other = Store::open(d.path(), Duration::from_secs(60)).unwrap();
+        let Claim::Claimed(current) = other.claim("x").await.unwrap() else {
+            panic!("the lease ran out")
+        };
+        assert_ne!(stale, current);
+        assert_eq!(late.mark_sent("x", stale).await.unwrap(), Marked::Fenced);
+        late.release("x", stale).await.unwrap();
+        assert!(
+            !other.is_sent("x").await.unwrap(),
+            "the stale mark wrote nothing"
+        );
+        assert_eq!(
+            other.claim("x").await.unwrap(),
+            Claim::Busy,
+            "nor did the release"
+        );
+        assert_eq!(
+            other.mark_sent("x", current).await.unwrap(),
+            Marked::Recorded
+        );
+        assert_eq!(late.claim("x").await.unwrap(), Claim::AlreadySent);
+    }
+
+    /// A record written before fencing tokens (no `token` column) opens, gains the column,
+    /// and keeps what it held.
+    #[tokio::test]
+    async fn a_record_from_before_fencing_tokens_is_migrated_in_place() {
+        let d = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(d.path().join(STORE_FILE)).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE sent (
+                     event_id TEXT PRIMARY KEY,
+                     state TEXT NOT NULL CHECK (state IN ('sending', 'sent')),
+                     lease_until INTEGER NOT NULL,
+                     updated_at INTEGER NOT NULL
+                 );
+                 INSERT INTO sent VALUES ('old', 'sent', 0, strftime('%s', 'now'));",
+            )
+            .unwrap();
+        }
+        let s = Store::open(d.path(), Duration::from_secs(60)).unwrap();
+        assert_eq!(s.claim("old").await.unwrap(), Claim::AlreadySent);
+        let Claim::Claimed(t) = s.claim("new").await.unwrap() else {
+            panic!("new is new")
+        };
+        assert_eq!(s.mark_sent("new", t).await.unwrap(), Marked::Recorded);
+        // Opening again finds the column there.
+        drop(s);
+        let again = Store::open(d.path(), Duration::from_secs(60)).unwrap();
+        assert_eq!(again.claim("new").await.unwrap(), Claim::AlreadySent);
     }
 }

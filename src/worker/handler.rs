@@ -10,7 +10,7 @@ use crate::intake::Unprepared;
 use crate::mailer::{Mailer, SendError};
 use crate::observe::{Meta, Observed, emit};
 use crate::reload::Live;
-use crate::store::{Claim, Store};
+use crate::store::{Claim, Marked, Store};
 
 use super::{DeadKind, Outcome};
 
@@ -69,8 +69,8 @@ impl Handler {
     /// Claims the id, sends, and records it sent; a failed or panicking send releases the
     /// claim so a retry or a replay is not held up.
     async fn deliver(&self, id: &str, message: &Composed) -> Outcome {
-        match self.store.claim(id).await {
-            Ok(Claim::Claimed) => {}
+        let token = match self.store.claim(id).await {
+            Ok(Claim::Claimed(token)) => token,
             Ok(Claim::AlreadySent) => return Outcome::Duplicate,
             Ok(Claim::Busy) => return Outcome::Busy,
             Err(e) => {
@@ -78,7 +78,7 @@ impl Handler {
                     reason: e.to_string(),
                 };
             }
-        }
+        };
         let started = std::time::Instant::now();
         let sent = crate::unwind::catch_async(Box::pin(async {
             crate::unwind::fault_point("send", id);
@@ -88,9 +88,16 @@ impl Handler {
         crate::metrics::smtp_send(started.elapsed().as_secs_f64());
         let outcome = match sent {
             Ok(Ok(())) => {
-                if let Err(e) = self.store.mark_sent(id).await {
+                match self.store.mark_sent(id, token).await {
+                    Ok(Marked::Recorded) => {}
+                    // The send outlasted the lease and another delivery claimed the id: it
+                    // may send too (the duplicate window the README documents).
+                    Ok(Marked::Fenced) => tracing::warn!(
+                        event_id = %id,
+                        "sent, but the claim had passed to another delivery (the send outlasted the lease); that delivery may send it again"
+                    ),
                     // The email is out; not recording it only risks one duplicate later.
-                    tracing::error!(event_id = %id, "sent, but not recorded: {e}");
+                    Err(e) => tracing::error!(event_id = %id, "sent, but not recorded: {e}"),
                 }
                 return Outcome::Sent;
             }
@@ -106,7 +113,7 @@ impl Handler {
                 reason: format!("internal error while sending the email ({panicked})"),
             },
         };
-        if let Err(se) = self.store.release(id).await {
+        if let Err(se) = self.store.release(id, token).await {
             tracing::error!(event_id = %id, "could not release the claim: {se}");
         }
         outcome

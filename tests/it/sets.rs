@@ -8,7 +8,9 @@ use mailroom::config::Settings;
 use mailroom::pipeline::{Overrides, Pipeline, SetChoice};
 use serde_json::{Value, json};
 
-use crate::helpers::{base_event, mailroom, prepared, root, scratch_copy, shared_pipeline, with};
+use crate::helpers::{
+    base_event, mailroom, mailroom_with, prepared, root, scratch_copy, shared_pipeline, with,
+};
 
 fn b2b(event: Value) -> Value {
     with(event, "client.client_metadata.template_set", json!("b2b"))
@@ -529,4 +531,40 @@ fn a_set_template_file_replaces_the_defaults_one_and_gets_the_same_checks() {
         got.rendered.text
     );
     assert!(!default.is_empty());
+}
+
+#[test]
+fn the_log_line_of_each_email_names_its_template_set() {
+    let out = tempfile::tempdir().unwrap();
+    let events = out.path().join("events.jsonl");
+    let set = std::fs::read_to_string(root().join("templates/welcome_email/samples/set_b2b.json"))
+        .unwrap();
+    let set: Value = serde_json::from_str(&set).unwrap();
+    let defaults = with(base_event(), "id", json!("evt_defaults"));
+    std::fs::write(&events, format!("{set}\n{defaults}\n")).unwrap();
+    let o = mailroom_with(
+        &root(),
+        &[
+            "run",
+            "--events",
+            events.to_str().unwrap(),
+            "--outbox",
+            out.path().join("out").to_str().unwrap(),
+        ],
+        &[("RUST_LOG", "info")],
+        None,
+    );
+    let log = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{log}");
+    let line = |id: &str| {
+        log.lines()
+            .find(|l| l.contains(id) && l.contains("written"))
+            .unwrap_or_else(|| panic!("no written line for {id}: {log}"))
+            .to_owned()
+    };
+    assert!(
+        line("evt_sample_welcome_b2b").contains("template_set=b2b"),
+        "{log}"
+    );
+    assert!(line("evt_defaults").contains("template_set=-"), "{log}");
 }

@@ -137,11 +137,11 @@ impl PluralRules {
 /// The same number as ICU4X's operands: the integer digits and the visible fraction digits
 /// (`v` of them, trailing zeros kept: `1.50` is not `1.5` to every rule).
 fn to_icu(ops: &PluralOperands) -> Option<icu_plurals::PluralOperands> {
-    let text = if ops.v == 0 {
-        ops.i.to_string()
-    } else {
-        format!("{}.{:0>width$}", ops.i, ops.f, width = ops.v)
-    };
+    // Whole numbers (lifetimes, counts: nearly every selection) without a detour through text.
+    if ops.v == 0 {
+        return Some(icu_plurals::PluralOperands::from(ops.i));
+    }
+    let text = format!("{}.{:0>width$}", ops.i, ops.f, width = ops.v);
     let decimal = fixed_decimal::Decimal::try_from_str(&text).ok()?;
     Some(icu_plurals::PluralOperands::from(&decimal))
 }
