@@ -239,17 +239,18 @@ impl Renderer {
             .filter(|s| s.covers(template))
     }
 
-    /// Renders one email. Pure: no I/O. CSS is inlined the way the template's [`CssPlan`]
-    /// says, or per email when `force_per_email_css` is set: the two give the same document,
-    /// and load checks it with this.
-    /// Whether an email of `template` can show a time: `data.at` is given, or a template
-    /// file mentions `expires_at`. Only then need the recipient's zone be found.
+    /// Whether an email with `data` can show a time: `data.at` is given, or a template file
+    /// (of the defaults or a set) mentions `expires_at`. Only then need the recipient's zone
+    /// be found.
     pub fn shows_times(&self, data: &Data) -> bool {
         data.at.is_some()
             || self.base.shows_expiry_time
             || self.sets.iter().any(|s| s.variant.shows_expiry_time)
     }
 
+    /// Renders one email. Pure: no I/O. CSS is inlined the way the template's [`CssPlan`]
+    /// says, or per email when `force_per_email_css` is set: the two give the same document,
+    /// and load checks it with this.
     pub fn render_with(
         &self,
         req: &RenderRequest<'_>,
